@@ -1,0 +1,1 @@
+"""Pure core of reviewer: no Textual, no rich."""
