@@ -1,0 +1,407 @@
+"""Loading documents and splitting them into sentences with exact character offsets.
+
+Every offset in the program indexes the document text exactly as decoded from the file (UTF-8,
+a leading BOM removed, no newline translation), so ``text[start:end]`` is always the sentence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DOCUMENT_SUFFIXES = (".txt", ".md", ".jsonl")
+
+# --------------------------------------------------------------------------------------------
+# Values
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of a document: ``text[start:end]``; noise is shown but never a claim."""
+
+    index: int
+    start: int
+    end: int
+    noise: str = ""  # why this is not a claim; empty for a claim
+
+    @property
+    def is_claim(self) -> bool:
+        return not self.noise
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    id: str
+    group: str
+    title: str
+    text: str
+    sentences: tuple[Sentence, ...]
+
+    def sentence_text(self, sentence: Sentence) -> str:
+        return self.text[sentence.start : sentence.end]
+
+    @property
+    def claims(self) -> tuple[Sentence, ...]:
+        return tuple(s for s in self.sentences if s.is_claim)
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        """The sentence that contains ``offset``, if any (binary search over sorted spans)."""
+        lo, hi = 0, len(self.sentences)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            s = self.sentences[mid]
+            if offset < s.start:
+                hi = mid
+            elif offset >= s.end:
+                lo = mid + 1
+            else:
+                return s
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProblem:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Corpus:
+    name: str
+    documents: tuple[Document, ...]
+    _by_id: dict[str, Document] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_id.update({d.id: d for d in self.documents})
+
+    def get(self, doc_id: str) -> Document | None:
+        return self._by_id.get(doc_id)
+
+    @property
+    def groups(self) -> dict[str, list[Document]]:
+        out: dict[str, list[Document]] = {}
+        for d in self.documents:
+            out.setdefault(d.group, []).append(d)
+        return out
+
+    def fingerprint(self) -> str:
+        """A hash of everything that determines the suspect scores: ids, groups and texts."""
+        h = hashlib.sha256()
+        for d in self.documents:
+            for part in (d.id, d.group, d.text):
+                b = part.encode("utf-8", "surrogatepass")
+                h.update(len(b).to_bytes(8, "little"))
+                h.update(b)
+        return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    corpus: Corpus
+    problems: tuple[LoadProblem, ...]
+
+
+# --------------------------------------------------------------------------------------------
+# Loading
+
+
+def decode_document(data: bytes) -> str:
+    """Decode a document's bytes; raise ValueError with a one-line reason for bad input."""
+    if not data.strip():
+        raise ValueError("empty file")
+    if b"\x00" in data[:65536]:
+        raise ValueError("binary file (contains NUL bytes), not a text document")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start} cannot be decoded)"
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise ValueError("empty file")
+    return text
+
+
+def _title_of(text: str, fallback: str) -> str:
+    for m in re.finditer(r"[^\r\n]+", text):
+        line = m.group().strip().lstrip("#").strip()
+        if line:
+            return line[:120]
+    return fallback
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # different drive on Windows
+        return str(path)
+
+
+def _read_bytes(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+def _load_file(
+    path: Path, rel: str, group: str, problems: list[LoadProblem]
+) -> list[tuple[str, str, str, str]]:
+    """(id, group, title, text) for each document in one file; problems are appended."""
+    shown = _display(path)
+    try:
+        data = _read_bytes(path)
+    except OSError as exc:
+        problems.append(LoadProblem(shown, f"cannot read ({exc.strerror or exc})"))
+        return []
+    try:
+        text = decode_document(data)
+    except ValueError as exc:
+        problems.append(LoadProblem(shown, str(exc)))
+        return []
+    if not path.name.lower().endswith(".jsonl"):
+        return [(rel, group, _title_of(text, rel), text)]
+    out = []
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        where = f"{shown}:{lineno}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(LoadProblem(where, f"not valid JSON ({exc.msg})"))
+            continue
+        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+            problems.append(LoadProblem(where, 'expected an object with a string "text" field'))
+            continue
+        body = obj["text"]
+        if body.startswith("\ufeff"):
+            body = body[1:]
+        if not body.strip():
+            problems.append(LoadProblem(where, "empty text"))
+            continue
+        doc_id = str(obj.get("id", f"{rel}#{lineno}"))
+        title = str(obj.get("title") or _title_of(body, doc_id))
+        sub = obj.get("group")
+        doc_group = f"{group}/{sub}".strip("/") if isinstance(sub, str) and sub else group
+        out.append((doc_id, doc_group, title, body))
+    return out
+
+
+def _walk(folder: Path) -> list[Path]:
+    files = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith(".") and name.lower().endswith(DOCUMENT_SUFFIXES):
+                files.append(Path(dirpath) / name)
+    return files
+
+
+def load_corpus(paths: Sequence[str | os.PathLike[str]]) -> LoadResult:
+    """Load documents from folders and files. Bad files become problems; the rest still load.
+
+    A folder's immediate sub-folders are groups; files directly in it form one group. With
+    several roots, ids and groups are prefixed with the root's name so they stay unique.
+    """
+    problems: list[LoadProblem] = []
+    roots: list[tuple[Path, list[Path] | None]] = []  # (root folder, explicit files or None)
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists():
+            problems.append(LoadProblem(str(raw), "no such file or folder"))
+        elif p.is_dir():
+            roots.append((p, None))
+        elif p.is_file():
+            parent = p.parent
+            for r, files in roots:
+                if files is not None and r.resolve() == parent.resolve():
+                    files.append(p)
+                    break
+            else:
+                roots.append((parent, [p]))
+        else:
+            problems.append(LoadProblem(str(raw), "not a regular file or folder"))
+
+    multi = len(roots) > 1
+    raw_docs: list[tuple[str, str, str, str]] = []
+    for root, explicit in roots:
+        files = explicit if explicit is not None else _walk(root)
+        if explicit is None and not files:
+            problems.append(
+                LoadProblem(_display(root), "empty folder (no .txt, .md or .jsonl documents)")
+            )
+            continue
+        prefix = (root.resolve().name or str(root)) if multi else ""
+        for f in files:
+            rel = f.relative_to(root).as_posix()
+            parts = rel.split("/")
+            group = parts[0] if len(parts) > 1 else ""
+            if prefix:
+                rel = f"{prefix}/{rel}"
+                group = f"{prefix}/{group}".rstrip("/")
+            raw_docs.extend(_load_file(f, rel, group, problems))
+
+    seen: set[str] = set()
+    documents = []
+    for doc_id, group, title, text in raw_docs:
+        if doc_id in seen:
+            problems.append(LoadProblem(doc_id, "duplicate document id; later copy skipped"))
+            continue
+        seen.add(doc_id)
+        documents.append(Document(doc_id, group, title, text, tuple(segment(text))))
+
+    names = [(r.resolve().name or str(r)) for r, _ in roots]
+    name = "+".join(dict.fromkeys(names)) if names else ""
+    return LoadResult(Corpus(name, tuple(documents)), tuple(problems))
+
+
+# --------------------------------------------------------------------------------------------
+# Segmentation
+
+_LINE = re.compile(r"[^\r\n]+")
+_LIST_MARKER = re.compile(r"(?:\d{1,3}[.)]|[-*+•·▪●◦‣–])\s+")
+_WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
+_TERMINAL = ".!?。！？"
+_CLOSERS = "\"'”’»)]"
+# A boundary candidate: terminal punctuation, optional closing quotes/brackets, whitespace.
+_BOUNDARY = re.compile(r"[.!?。！？]+[\"'”’»)\]]*(?=\s+(\S))|[。！？]+(?=\S)")
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms mx dr prof st jr sr gen col lt sgt capt cmdr adm maj sen rep gov pres supt rev
+    hon fr no nos vs etc al approx est fig inc ltd co corp dept univ assn bros jan feb mar apr
+    jun jul aug sep sept oct nov dec mt ft ave blvd rd op vol pp ed eds cf""".split()
+)
+_TIME_AGO = re.compile(
+    r"^\d+\s+(?:second|minute|min|hour|hr|day|week|month|year)s?\s+ago$", re.IGNORECASE
+)
+_BYLINE = re.compile(r"^(?:by|posted|published|updated|written by|photo|image)\b[ :]", re.I)
+
+
+def _is_latin(ch: str) -> bool:
+    return ord(ch) < 0x250
+
+
+def _dominant_latin(text: str) -> bool:
+    latin = other = 0
+    for ch in text:
+        if ch.isalpha():
+            if _is_latin(ch):
+                latin += 1
+            else:
+                other += 1
+    return latin >= other
+
+
+def _foreign_share(line: str, dominant_latin: bool) -> float:
+    letters = [ch for ch in line if ch.isalpha()]
+    if not letters:
+        return 0.0
+    foreign = sum(1 for ch in letters if _is_latin(ch) != dominant_latin)
+    return foreign / len(letters)
+
+
+def _split_line(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+    """Sentence spans within one line, trimmed of surrounding whitespace."""
+    pos = start
+    segment_text = text[start:end]
+    for m in _BOUNDARY.finditer(segment_text):
+        cut = start + m.end()
+        nxt = m.group(1)
+        if nxt is not None:
+            if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'“‘«([¿¡"):
+                continue
+            # The word before the terminal punctuation: an abbreviation or an initial does not end
+            # a sentence ("Dr. Smith", "John F. Kennedy", "the U.S. Senate").
+            head = text[pos : start + m.start()]
+            wm = re.search(r"([\w.]+)$", head)
+            word = wm.group(1) if wm else ""
+            if m.group().startswith(".") and not m.group().startswith(".."):
+                bare = word.rstrip(".")
+                if (
+                    bare.lower() in _ABBREVIATIONS
+                    or (len(bare) == 1 and bare.isalpha() and bare.isupper())
+                    or "." in bare
+                ):
+                    continue
+        yield pos, cut
+        pos = cut
+    if pos < end:
+        yield pos, end
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _normal(s: str) -> str:
+    return " ".join(_WORD.findall(s.casefold()))
+
+
+def _line_noise(line: str, dominant_latin: bool) -> str:
+    """Why a whole line is not prose, or empty when it may hold claims."""
+    words = _WORD.findall(line)
+    stripped = line.rstrip()
+    if not words:
+        return "no words"
+    if _foreign_share(line, dominant_latin) > 0.4:
+        return "text in another language"
+    if stripped.endswith(("...", "…")):
+        return "truncated teaser"
+    if _TIME_AGO.match(stripped):
+        return "timestamp"
+    ends_like_prose = stripped[-1] in _TERMINAL + _CLOSERS
+    if _BYLINE.match(stripped) and len(words) <= 8 and not ends_like_prose:
+        return "byline"
+    if len(words) <= 4 and not ends_like_prose:
+        return "page furniture (short line with no sentence punctuation)"
+    return ""
+
+
+def segment(text: str) -> list[Sentence]:
+    """Split ``text`` into sentences with exact offsets, marking noise.
+
+    Invariants (tested by property tests): spans are non-empty, in range, strictly increasing and
+    non-overlapping, trimmed of whitespace, and ``text[start:end]`` is the sentence.
+    """
+    dominant_latin = _dominant_latin(text)
+    spans: list[tuple[int, int, str]] = []
+    seen_lines: set[str] = set()
+    for lm in _LINE.finditer(text):
+        ls, le = _trim(text, lm.start(), lm.end())
+        if ls >= le:
+            continue
+        marker = _LIST_MARKER.match(text, ls, le)
+        if marker and marker.end() < le:
+            ls = marker.end()
+        line = text[ls:le]
+        noise = _line_noise(line, dominant_latin)
+        key = _normal(line)
+        if not noise and key in seen_lines:
+            noise = "repeats an earlier line verbatim"
+        if not noise:
+            seen_lines.add(key)
+        for s, e in _split_line(text, ls, le):
+            s, e = _trim(text, s, e)
+            if s >= e:
+                continue
+            why = noise
+            if not why:
+                sentence = text[s:e]
+                if sentence.rstrip(_CLOSERS).endswith(("?", "？")):
+                    why = "question"
+                elif not _WORD.search(sentence):
+                    why = "no words"
+            spans.append((s, e, why))
+    return [Sentence(i, s, e, why) for i, (s, e, why) in enumerate(spans)]
