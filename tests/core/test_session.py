@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from reviewer.core.corpus import load_corpus
+from reviewer.core.session import ReadOnlyError, Session
+from reviewer.core.store import StoreError
+from tests.conftest import SEEDS, write
+
+
+@pytest.fixture
+def corpus():
+    return load_corpus([SEEDS]).corpus
+
+
+def on_disk(path: Path) -> list[dict]:
+    return tomllib.loads(path.read_text()).get("annotation", []) if path.exists() else []
+
+
+def test_every_change_is_on_disk_and_undo_redo_walk_history(tmp_path: Path, corpus):
+    f = tmp_path / "ana.toml"
+    s = Session(corpus, f, "ana")
+    d = corpus.documents[0]
+    c1, c2 = d.claims[0], d.claims[1]
+    s.tag(d, c1, "supported", 0.25)
+    assert [a["label"] for a in on_disk(f)] == ["supported"]
+    assert on_disk(f)[0]["quote"] == d.text[c1.start : c1.end]
+    assert on_disk(f)[0]["suspicion"] == 0.25
+    s.tag(d, c1, "fabricated")
+    s.set_note(d, c1, "Invented quote")
+    s.toggle_evidence(d, c1, corpus.documents[1], corpus.documents[1].claims[0])
+    s.tag(d, c2, "contradicted")
+    rows = on_disk(f)
+    assert [(r["start"], r["label"]) for r in rows] == [
+        (c1.start, "fabricated"),
+        (c2.start, "contradicted"),
+    ]
+    assert rows[0]["note"] == "Invented quote" and len(rows[0]["evidence"]) == 1
+    s.undo()  # c2 tag
+    s.undo()  # evidence
+    rows = on_disk(f)
+    assert len(rows) == 1 and "evidence" not in rows[0]
+    s.redo()
+    assert len(on_disk(f)[0]["evidence"]) == 1
+    s.undo()
+    s.undo()  # note
+    s.undo()  # relabel
+    assert on_disk(f)[0]["label"] == "supported"
+    s.undo()  # first tag
+    assert on_disk(f) == []
+    assert s.undo() is None
+    for _ in range(5):
+        s.redo()
+    assert [r["label"] for r in on_disk(f)] == ["fabricated", "contradicted"]
+
+
+def test_new_change_clears_redo(tmp_path: Path, corpus):
+    s = Session(corpus, tmp_path / "a.toml", "a")
+    d = corpus.documents[0]
+    s.tag(d, d.claims[0], "supported")
+    s.undo()
+    s.tag(d, d.claims[1], "supported")
+    assert s.redo() is None
+
+
+def test_reopening_resumes_tags_and_keeps_orphans(tmp_path: Path, seeds_copy: Path):
+    corpus = load_corpus([seeds_copy]).corpus
+    f = tmp_path / "ana.toml"
+    s = Session(corpus, f, "ana")
+    d = corpus.documents[1]
+    s.tag(d, d.claims[0], "supported")
+    s.tag(d, d.claims[2], "fabricated")
+    s.close()
+    # The document changes: a line is inserted and the second tagged sentence is removed.
+    text = d.text.replace(d.text[d.claims[2].start : d.claims[2].end], "")
+    (seeds_copy / d.id).write_text("A new first line was added here.\n" + text)
+    corpus2 = load_corpus([seeds_copy]).corpus
+    s2 = Session(corpus2, f, "ana")
+    d2 = corpus2.get(d.id)
+    assert s2.get(d2, d2.claims[1]).label == "supported"  # moved by one sentence
+    assert [o.label for o in s2.orphans] == ["fabricated"]
+    assert any("orphaned" in m for m in s2.messages)
+    # A later change keeps the orphan in the file.
+    s2.tag(d2, d2.claims[3], "contradicted")
+    labels = sorted(r["label"] for r in on_disk(f))
+    assert labels == ["contradicted", "fabricated", "supported"]
+
+
+def test_bad_file_is_never_overwritten(tmp_path: Path, corpus):
+    f = write(tmp_path / "ana.toml", "schema = 1\n[[annotation]\n")
+    with pytest.raises(StoreError, match="line 2"):
+        Session(corpus, f, "ana")
+    assert f.read_text() == "schema = 1\n[[annotation]\n"
+
+
+def test_second_instance_is_read_only_and_loses_nothing(tmp_path: Path, corpus):
+    f = tmp_path / "ana.toml"
+    first = Session(corpus, f, "ana")
+    second = Session(corpus, f, "ana")
+    assert not first.read_only and second.read_only
+    assert any("in use" in m for m in second.messages)
+    d = corpus.documents[0]
+    first.tag(d, d.claims[0], "supported")
+    with pytest.raises(ReadOnlyError):
+        second.tag(d, d.claims[1], "fabricated")
+    assert [r["label"] for r in on_disk(f)] == ["supported"]
+    first.close()
+    third = Session(corpus, f, "ana")
+    assert not third.read_only
+
+
+def test_failed_save_keeps_tags_in_memory_and_retries(tmp_path: Path, corpus, monkeypatch):
+    from reviewer.core import store as store_module
+
+    f = tmp_path / "ana.toml"
+    s = Session(corpus, f, "ana")
+    d = corpus.documents[0]
+    real_replace = store_module.os.replace
+
+    def no_space(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store_module.os, "replace", no_space)
+    s.tag(d, d.claims[0], "fabricated")
+    assert s.unsaved and "No space left" in s.save_error
+    assert not f.exists()
+    monkeypatch.setattr(store_module.os, "replace", real_replace)
+    assert s.retry_save()
+    assert [r["label"] for r in on_disk(f)] == ["fabricated"]

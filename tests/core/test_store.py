@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import tomllib
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from reviewer.core import store as store_module
+from reviewer.core.store import (
+    Annotation,
+    Evidence,
+    Store,
+    StoreError,
+    StoreWriteError,
+    anchor_all,
+    dumps,
+    load,
+    loads,
+)
+
+T = datetime(2026, 11, 22, 10, 0, 0, tzinfo=UTC)
+
+
+def ann(doc="b.txt", start=0, end=5, quote="Hello", label="fabricated", **kw) -> Annotation:
+    return Annotation(doc, start, end, quote, label, created=T, updated=T, **kw)
+
+
+def test_documented_format_round_trips(tmp_path: Path):
+    a = ann(
+        note='said "twice"\\ and\nmore',
+        suspicion=0.83,
+        evidence=(Evidence("a.txt", 10, 80, "An evidence quote."),),
+    )
+    text = dumps("ana", "seeds", [a])
+    assert text.startswith('schema = 1\nannotator = "ana"\ncorpus = "seeds"\n')
+    assert "created = 2026-11-22T10:00:00Z" in text
+    assert "[[annotation.evidence]]" in text
+    parsed = loads(text, tmp_path / "ana.toml")
+    assert parsed.annotations == (a,)
+    assert parsed.annotator == "ana" and parsed.corpus == "seeds"
+
+
+def test_annotations_are_written_in_document_then_offset_order(tmp_path: Path):
+    store = Store(tmp_path / "ana.toml", "ana", "seeds")
+    store.save(
+        [ann("b.txt", 50, 60, "x" * 10), ann("a.txt", 9, 12, "abc"), ann("b.txt", 3, 4, "y")]
+    )
+    data = tomllib.loads((tmp_path / "ana.toml").read_text())
+    assert [(a["doc"], a["start"]) for a in data["annotation"]] == [
+        ("a.txt", 9),
+        ("b.txt", 3),
+        ("b.txt", 50),
+    ]
+
+
+def test_unknown_keys_are_kept(tmp_path: Path):
+    text = dumps("ana", "seeds", [ann()]).replace(
+        'label = "fabricated"', 'label = "fabricated"\nreviewed_by = "lee"'
+    )
+    a = loads(text, tmp_path / "x.toml").annotations[0]
+    assert a.extra == {"reviewed_by": "lee"}
+    assert 'reviewed_by = "lee"' in dumps("ana", "seeds", [a])
+
+
+def test_cached_chunks_render_the_same_as_a_fresh_dump(tmp_path: Path):
+    store = Store(tmp_path / "ana.toml", "ana", "seeds")
+    items = [ann(start=i, end=i + 1, quote="x") for i in range(50)]
+    first = store.render(items)
+    items[7] = items[7].with_changes(label="supported")
+    assert store.render(items) == dumps("ana", "seeds", items) != first
+
+
+def test_invalid_toml_names_file_and_line(tmp_path: Path):
+    f = tmp_path / "ana.toml"
+    f.write_text('schema = 1\nannotator = "ana"\n[[annotation]\n')
+    with pytest.raises(StoreError, match=r"ana\.toml: not valid TOML .*line 3"):
+        load(f)
+
+
+def test_unknown_schema_and_bad_annotation_name_the_line(tmp_path: Path):
+    f = tmp_path / "ana.toml"
+    f.write_text('annotator = "ana"\nschema = 7\n')
+    with pytest.raises(StoreError, match=r"ana\.toml:2: unknown schema 7"):
+        load(f)
+    good = dumps("ana", "c", [ann(), ann(start=9, end=10, quote="q")])
+    lines = good.splitlines()
+    second = [i for i, ln in enumerate(lines) if ln == "[[annotation]]"][1]
+    label_line = next(i for i in range(second, len(lines)) if lines[i].startswith("label"))
+    lines[label_line] = 'label = "maybe"'
+    f.write_text("\n".join(lines) + "\n")
+    line = second + 1
+    with pytest.raises(StoreError, match=rf'ana\.toml:{line}: annotation 2: unknown label "maybe"'):
+        load(f)
+
+
+def test_failed_write_keeps_the_old_file_and_leaves_no_temp(tmp_path: Path, monkeypatch):
+    f = tmp_path / "ana.toml"
+    store = Store(f, "ana", "c")
+    store.save([ann()])
+    before = f.read_bytes()
+
+    def full(fd, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store_module.os, "write", full)
+    with pytest.raises(StoreWriteError, match="No space left on device"):
+        store.save([ann(), ann(start=7, end=8, quote="z")])
+    assert f.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["ana.toml"]
+
+
+def test_reanchor_exact_moved_and_fuzzy_and_orphan():
+    old = "Intro sentence. The mayor opened the bridge on Monday. Closing words here."
+    a = ann("d", 16, 54, "The mayor opened the bridge on Monday.")
+    # Unchanged.
+    assert anchor_all([a], {"d": (old, [(16, 54)])}).anchored == (a,)
+    # Text inserted before: found by exact quote at a new offset.
+    moved_text = "New first line. " + old
+    r = anchor_all([a], {"d": (moved_text, [(32, 70)])})
+    assert r.moved == 1 and r.anchored[0].start == 32
+    assert moved_text[r.anchored[0].start : r.anchored[0].end] == a.quote
+    # Sentence lightly edited: fuzzy match snapped to the sentence.
+    edited = "Intro sentence. The mayor opened the new bridge on Monday. Closing words here."
+    r = anchor_all([a], {"d": (edited, [(0, 15), (16, 58), (59, 78)])})
+    assert r.anchored[0].quote == "The mayor opened the new bridge on Monday."
+    # Gone: kept as an orphan, not dropped.
+    r = anchor_all([a], {"d": ("Something else entirely.", [(0, 24)])})
+    assert r.orphans == (a,) and r.anchored == ()
+    r = anchor_all([a], {})
+    assert r.orphans == (a,)
