@@ -1,0 +1,42 @@
+"""The Textual app: one review screen, with every action in the command palette too."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from reviewer.core.corpus import Corpus
+from reviewer.core.session import Session
+from reviewer.screens.review import BINDINGS, ReviewScreen
+
+
+class ReviewerApp(App[None]):
+    CSS_PATH = "reviewer.tcss"
+    TITLE = "reviewer"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, corpus: Corpus, session: Session) -> None:
+        super().__init__()
+        self.corpus = corpus
+        self.session = session
+
+    def get_default_screen(self) -> Screen:
+        return ReviewScreen(self.corpus, self.session)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if not isinstance(screen, ReviewScreen):
+            return
+        for binding in BINDINGS:
+            key = binding.key.split(",")[0].replace("question_mark", "?").replace("slash", "/")
+            action = binding.action
+
+            def run(action: str = action, screen: Screen = screen) -> None:
+                self.call_later(screen.run_action, action)
+
+            yield SystemCommand(binding.tooltip or binding.description, f"key: {key}", run)
+
+    def on_unmount(self) -> None:
+        self.session.close()

@@ -1,0 +1,36 @@
+"""Annotations whose sentence could not be found again: shown, kept in the file, never dropped."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from reviewer.core.store import Annotation
+
+
+class OrphansScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,o", "dismiss", "Close", id="orphans.close")]
+
+    def __init__(self, orphans: tuple[Annotation, ...]) -> None:
+        super().__init__()
+        self.orphans = orphans
+
+    def compose(self) -> ComposeResult:
+        t = Text()
+        t.append(f"{len(self.orphans)} orphaned annotation(s)\n", style="bold")
+        t.append(
+            "Their documents changed or are missing; they stay in the TOML file untouched.\n\n",
+            style="dim",
+        )
+        for a in self.orphans:
+            t.append(f"{a.doc} [{a.start}:{a.end}] ", style="bold")
+            t.append(a.label + "\n", style="magenta")
+            t.append(f"  {a.quote}\n")
+            if a.note:
+                t.append(f"  note: {a.note}\n", style="italic")
+        with VerticalScroll(id="orphans-box"):
+            yield Static(t)

@@ -1,0 +1,521 @@
+"""The review screen: owns the session and the cursor; widgets only render what it tells them."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from reviewer.core import navigation as nav
+from reviewer.core.cache import load_cached, save_cached
+from reviewer.core.corpus import Corpus, Document, Sentence
+from reviewer.core.session import Change, ReadOnlyError, Session
+from reviewer.core.suspects import Assessment, assess_corpus
+from reviewer.widgets.document_list import DocumentList, DocumentStats
+from reviewer.widgets.document_view import DocumentView
+from reviewer.widgets.evidence_panel import EvidencePanel
+
+LABEL_KEYS = {"s": "supported", "c": "contradicted", "f": "fabricated"}
+NARROW = 110  # below this width the evidence panel goes under the text
+
+
+def _key(keys: str, action: str, short: str, long: str, show: bool = True, **kw) -> Binding:
+    """A binding: ``short`` labels it in the footer, ``long`` describes it in help and palette."""
+    return Binding(keys, action, short, show=show, tooltip=long, **kw)
+
+
+BINDINGS = [
+    _key("j,down", "sentence(1)", "Next", "Next sentence (claims only)", id="sentence.next"),
+    _key("k,up", "sentence(-1)", "Prev", "Previous sentence", False, id="sentence.previous"),
+    _key(
+        "n", "suspect(1)", "Suspect", "Next untagged suspect, across documents", id="suspect.next"
+    ),
+    _key(
+        "N",
+        "suspect(-1)",
+        "Prev suspect",
+        "Previous untagged suspect, across documents",
+        False,
+        id="suspect.previous",
+    ),
+    _key(
+        "g",
+        "untagged",
+        "Untagged",
+        "Next untagged claim, across documents",
+        False,
+        id="untagged.next",
+    ),
+    _key(
+        "tab,right_square_bracket",
+        "document(1)",
+        "Next doc",
+        "Next document",
+        False,
+        id="document.next",
+        priority=True,
+    ),
+    _key(
+        "shift+tab,left_square_bracket",
+        "document(-1)",
+        "Prev doc",
+        "Previous document",
+        False,
+        id="document.previous",
+        priority=True,
+    ),
+    _key("s", "tag('supported')", "Supported", "Tag the sentence supported", id="tag.supported"),
+    _key(
+        "c",
+        "tag('contradicted')",
+        "Contradicted",
+        "Tag the sentence contradicted",
+        id="tag.contradicted",
+    ),
+    _key(
+        "f", "tag('fabricated')", "Fabricated", "Tag the sentence fabricated", id="tag.fabricated"
+    ),
+    _key("x", "clear", "Clear", "Clear the tag", False, id="tag.clear"),
+    *[
+        _key(
+            str(n),
+            f"link({n})",
+            f"Evidence {n}",
+            f"Link (or unlink) evidence sentence {n} to the tag",
+            False,
+            id=f"evidence.link{n}",
+        )
+        for n in range(1, 10)
+    ],
+    _key("a", "note", "Note", "Add or edit a note on the tagged sentence", False, id="note.edit"),
+    _key("u,ctrl+z", "undo", "Undo", "Undo the last change (any document)", id="history.undo"),
+    _key("ctrl+y", "redo", "Redo", "Redo the change last undone", False, id="history.redo"),
+    _key("slash", "search", "Search", "Search all documents", id="search.open"),
+    _key(
+        "o",
+        "orphans",
+        "Orphans",
+        "List annotations that lost their sentence",
+        False,
+        id="orphans.show",
+    ),
+    _key(
+        "pagedown,space",
+        "page(1)",
+        "Page down",
+        "Scroll the text a page down",
+        False,
+        id="view.page_down",
+    ),
+    _key("pageup", "page(-1)", "Page up", "Scroll the text a page up", False, id="view.page_up"),
+    _key("question_mark", "help", "Help", "Show every key", id="help.show"),
+    _key("q", "quit", "Quit", "Quit (everything is already saved)", id="app.quit"),
+]
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+class ReviewScreen(Screen[None]):
+    BINDINGS = list[Binding | tuple[str, str] | tuple[str, str, str]](BINDINGS)
+
+    class ScoresArrived(Message):
+        def __init__(self, results: list[Assessment], done: int, total: int, final: bool) -> None:
+            super().__init__()
+            self.results = results
+            self.done = done
+            self.total = total
+            self.final = final
+
+    def __init__(self, corpus: Corpus, session: Session) -> None:
+        super().__init__()
+        self.corpus = corpus
+        self.session = session
+        self.assessments: dict[tuple[str, int], Assessment] = {}
+        self.scored_groups: set[str] = set()
+        self.scoring = "scoring…"
+        self.doc_index = 0
+        self.sentence_index: int | None = None
+        self.session.listeners.append(self._on_change)
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            yield DocumentList(self.corpus, id="documents")
+            with Horizontal(id="reading"):
+                yield DocumentView(id="document")
+                yield EvidencePanel(id="evidence")
+        yield Static("", id="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        view = self.query_one(DocumentView)
+        view.label_of = self._label_of
+        view.level_of = self._level_of
+        self.query_one(DocumentList).populate(
+            [self._stats(i) for i in range(len(self.corpus.documents))]
+        )
+        self._restore_cursor()
+        self._show_document(self.doc_index, self.sentence_index)
+        for message in self.session.messages:
+            self.notify(message, severity="warning", timeout=8)
+        self._apply_width(self.size.width)
+        self.score_corpus()
+
+    def on_resize(self, event) -> None:
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.set_class(width < NARROW, "narrow")
+
+    # ------------------------------------------------------------------ state helpers
+
+    @property
+    def doc(self) -> Document:
+        return self.corpus.documents[self.doc_index]
+
+    @property
+    def sentence(self) -> Sentence | None:
+        if self.sentence_index is None:
+            return None
+        return self.doc.sentences[self.sentence_index]
+
+    def _label_of(self, doc: Document, s: Sentence) -> str | None:
+        a = self.session.get(doc, s)
+        return a.label if a else None
+
+    def _level_of(self, doc: Document, s: Sentence) -> int:
+        return nav.suspect_level(self.assessments.get((doc.id, s.start)))
+
+    def _is_tagged(self, doc: Document, s: Sentence) -> bool:
+        return self.session.get(doc, s) is not None
+
+    def _stats(self, index: int) -> DocumentStats:
+        doc = self.corpus.documents[index]
+        return DocumentStats(
+            claims=len(doc.claims),
+            tagged=self.session.tagged_count(doc),
+            suspects_left=nav.suspects_untagged(doc, self.assessments, self._is_tagged),
+            scored=doc.group in self.scored_groups,
+        )
+
+    def _restore_cursor(self) -> None:
+        cursor = self.session.cursor()
+        if cursor is not None:
+            for i, d in enumerate(self.corpus.documents):
+                if d.id == cursor.doc:
+                    s = d.sentence_at(cursor.offset)
+                    if s is not None and s.is_claim:
+                        self.doc_index, self.sentence_index = i, s.index
+                        return
+        self.doc_index = 0
+        self.sentence_index = nav.first_claim(self.doc)
+
+    # ------------------------------------------------------------------ rendering
+
+    def _show_document(self, index: int, sentence: int | None) -> None:
+        self.doc_index = index
+        self.sentence_index = sentence if sentence is not None else nav.first_claim(self.doc)
+        self.query_one(DocumentView).show(self.doc, self.sentence_index)
+        self.query_one(DocumentList).select_document(index)
+        self._refresh_panel()
+
+    def _move_to(self, position: tuple[int, int]) -> None:
+        d, i = position
+        if d != self.doc_index:
+            self._show_document(d, i)
+        else:
+            self.sentence_index = i
+            self.query_one(DocumentView).move_cursor(i)
+            self._refresh_panel()
+
+    def _refresh_panel(self) -> None:
+        s = self.sentence
+        claims = [x for x in self.doc.sentences if x.is_claim]
+        if s is None:
+            position = f"{self.doc.id}: no claims in this document"
+            self.query_one(EvidencePanel).show(position, None, None)
+        else:
+            number = next((n for n, c in enumerate(claims, 1) if c.index == s.index), 0)
+            position = f"{self.doc.id} · claim {number} of {len(claims)}"
+            a = self.assessments.get((self.doc.id, s.start))
+            if a is None and self.doc.group in self.scored_groups:
+                a = None
+            self.query_one(EvidencePanel).show(position, a, self.session.get(self.doc, s))
+        self._refresh_status()
+
+    def _refresh_status(self) -> None:
+        total = sum(len(d.claims) for d in self.corpus.documents)
+        tagged = len(self.session.annotations)
+        parts = [f"{tagged}/{total} tagged"]
+        suspects = (
+            sum(
+                nav.suspects_untagged(d, self.assessments, self._is_tagged)
+                for d in self.corpus.documents
+            )
+            if self.scoring == ""
+            else None
+        )
+        if suspects is not None:
+            parts.append(f"{suspects} suspects left")
+        else:
+            parts.append(self.scoring)
+        if self.session.orphans:
+            parts.append(f"{len(self.session.orphans)} orphaned (o)")
+        if self.session.read_only:
+            parts.append("READ-ONLY")
+        elif self.session.unsaved:
+            parts.append(f"NOT SAVED: {self.session.save_error} (retrying)")
+        else:
+            parts.append(f"saved to {_shown(self.session.path)}")
+        self.query_one("#status", Static).update(" · ".join(parts))
+
+    def _on_change(self, change: Change) -> None:
+        doc_id, start, _ = change.key
+        d = next((i for i, doc in enumerate(self.corpus.documents) if doc.id == doc_id), None)
+        if d is None:
+            return
+        self.query_one(DocumentList).update_document(d, self._stats(d))
+        if d == self.doc_index:
+            s = self.doc.sentence_at(start)
+            if s is not None:
+                self.query_one(DocumentView).refresh_sentence(s.index)
+
+    # ------------------------------------------------------------------ scoring
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="scoring")
+    def score_corpus(self) -> None:
+        cached = load_cached(self.corpus)
+        total = sum(len(d.claims) for d in self.corpus.documents)
+        if cached is not None:
+            self.post_message(self.ScoresArrived(cached, total, total, True))
+            return
+        collected: list[Assessment] = []
+        batch: list[Assessment] = []
+        last = time.monotonic()
+        done = 0
+        for results in assess_corpus(self.corpus):
+            collected.extend(results)
+            batch.extend(results)
+            done += len(results)
+            if time.monotonic() - last > 0.1:
+                self.post_message(self.ScoresArrived(batch, done, total, False))
+                batch, last = [], time.monotonic()
+        self.post_message(self.ScoresArrived(batch, done, total, True))
+        save_cached(self.corpus, collected)
+
+    def on_review_screen_scores_arrived(self, message: ScoresArrived) -> None:
+        groups = set()
+        for a in message.results:
+            self.assessments[(a.doc, a.start)] = a
+            groups.add(a.group)
+        if message.final:
+            groups |= set(self.corpus.groups)
+        self.scored_groups |= groups
+        percent = 100 * message.done // max(message.total, 1)
+        self.scoring = (
+            "" if message.final else f"scoring {message.done:,}/{message.total:,} ({percent}%)"
+        )
+        doc_list = self.query_one(DocumentList)
+        for i, d in enumerate(self.corpus.documents):
+            if d.group in groups:
+                doc_list.update_document(i, self._stats(i))
+        if self.doc.group in groups:
+            self.query_one(DocumentView).refresh_all()
+        self._refresh_panel()
+
+    # ------------------------------------------------------------------ actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        s = self.sentence
+        if action in ("tag", "clear", "note", "link", "undo", "redo") and self.session.read_only:
+            return None
+        if action == "link":
+            a = self.assessments.get((self.doc.id, s.start)) if s else None
+            n = int(parameters[0]) if parameters else 0  # type: ignore[call-overload]
+            tagged = s is not None and self.session.get(self.doc, s) is not None
+            return True if (a is not None and n <= len(a.evidence) and tagged) else None
+        if action == "orphans":
+            return True if self.session.orphans else None
+        return True
+
+    def action_sentence(self, step: int) -> None:
+        if self.sentence_index is None:
+            return
+        self._move_to((self.doc_index, nav.step_claim(self.doc, self.sentence_index, step)))
+
+    def _jump(self, step: int, accept, what: str) -> None:
+        start = (self.doc_index, self.sentence_index if self.sentence_index is not None else -1)
+        found = nav.find(self.corpus, start, step, accept)
+        if found is None or found == start:
+            self.notify(f"No {what}.", timeout=3)
+            if found is None:
+                return
+        self._move_to(found)
+
+    def action_suspect(self, step: int) -> None:
+        if self.scoring:
+            self.notify("Still scoring; suspects found so far are used.", timeout=2)
+        self._jump(
+            step,
+            lambda d, s: (
+                nav.is_suspect(self.assessments.get((d.id, s.start))) and not self._is_tagged(d, s)
+            ),
+            "other untagged suspect",
+        )
+
+    def action_untagged(self) -> None:
+        self._jump(1, lambda d, s: not self._is_tagged(d, s), "other untagged claim")
+
+    def action_document(self, step: int) -> None:
+        n = len(self.corpus.documents)
+        self._remember()
+        self._show_document((self.doc_index + step) % n, None)
+
+    def on_document_list_document_selected(self, message: DocumentList.DocumentSelected) -> None:
+        self._remember()
+        self._show_document(message.index, None)
+
+    def _guarded(self, fn) -> Change | None:
+        try:
+            change = fn()
+        except ReadOnlyError as exc:
+            self.notify(f"{exc}; nothing was changed.", severity="error", timeout=4)
+            return None
+        except ValueError as exc:
+            self.notify(str(exc).capitalize() + ".", severity="warning", timeout=4)
+            return None
+        if self.session.unsaved:
+            self.notify(self.session.save_error + "; kept in memory, will retry.", severity="error")
+            self.set_timer(2.0, self._retry_save)
+        self._refresh_panel()
+        return change
+
+    def _retry_save(self) -> None:
+        if not self.session.retry_save():
+            self.set_timer(2.0, self._retry_save)
+        else:
+            self.notify("Saved: everything is on disk again.", timeout=3)
+        self._refresh_status()
+
+    def action_tag(self, label: str) -> None:
+        s = self.sentence
+        if s is None:
+            return
+        a = self.assessments.get((self.doc.id, s.start))
+        if self._guarded(lambda: self.session.tag(self.doc, s, label, a.score if a else None)):
+            self._remember()
+
+    def action_clear(self) -> None:
+        s = self.sentence
+        if s is not None:
+            self._guarded(lambda: self.session.clear(self.doc, s))
+
+    def action_link(self, n: int) -> None:
+        s = self.sentence
+        a = self.assessments.get((self.doc.id, s.start)) if s else None
+        if s is None or a is None or n > len(a.evidence):
+            self.notify(f"No evidence sentence {n} for this sentence.", timeout=3)
+            return
+        m = a.evidence[n - 1]
+        ev_doc = self.corpus.get(m.doc)
+        ev_s = ev_doc.sentence_at(m.start) if ev_doc else None
+        if ev_doc is None or ev_s is None:
+            return
+        self._guarded(lambda: self.session.toggle_evidence(self.doc, s, ev_doc, ev_s))
+
+    def action_note(self) -> None:
+        from reviewer.screens.note import NoteScreen
+
+        s = self.sentence
+        if s is None:
+            return
+        current = self.session.get(self.doc, s)
+        if current is None:
+            self.notify("Tag the sentence first (s, c or f), then add a note.", timeout=4)
+            return
+        doc = self.doc
+
+        def done(note: str | None) -> None:
+            if note is not None:
+                self._guarded(lambda: self.session.set_note(doc, s, note))
+
+        self.app.push_screen(NoteScreen(doc.sentence_text(s), current.note), done)
+
+    def _history(self, fn, what: str) -> None:
+        change = self._guarded(fn)
+        if change is None:
+            self.notify(f"Nothing to {what}.", timeout=2)
+            return
+        doc_id, start, _ = change.key
+        for d, doc in enumerate(self.corpus.documents):
+            if doc.id == doc_id:
+                s = doc.sentence_at(start)
+                if s is not None:
+                    self._move_to((d, s.index))  # show the reviewer what changed
+                break
+        self._refresh_panel()
+
+    def action_undo(self) -> None:
+        self._history(self.session.undo, "undo")
+
+    def action_redo(self) -> None:
+        self._history(self.session.redo, "redo")
+
+    def action_search(self) -> None:
+        from reviewer.screens.search import SearchScreen
+
+        def done(position: tuple[int, int] | None) -> None:
+            if position is None:
+                return
+            d, i = position
+            doc = self.corpus.documents[d]
+            if not doc.sentences[i].is_claim:
+                i = (
+                    nav.step_claim(doc, i, 1)
+                    if nav.step_claim(doc, i, 1) != i
+                    else nav.step_claim(doc, i, -1)
+                )
+                if not doc.sentences[i].is_claim:
+                    self._show_document(d, None)
+                    return
+            self._move_to((d, i))
+
+        self.app.push_screen(SearchScreen(self.corpus), done)
+
+    def action_orphans(self) -> None:
+        from reviewer.screens.orphans import OrphansScreen
+
+        self.app.push_screen(OrphansScreen(self.session.orphans))
+
+    def action_page(self, step: int) -> None:
+        view = self.query_one(DocumentView)
+        view.scroll_to(y=view.scroll_y + step * max(view.size.height - 2, 1), animate=False)
+
+    def action_help(self) -> None:
+        from reviewer.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(list(BINDINGS)))
+
+    def _remember(self) -> None:
+        s = self.sentence
+        if s is not None:
+            self.session.remember_cursor(self.doc, s)
+
+    def action_quit(self) -> None:
+        self._remember()
+        self.session.close()
+        self.app.exit()

@@ -1,0 +1,103 @@
+"""Search every document; enter jumps to the highlighted hit."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from reviewer.core.corpus import Corpus
+
+MAX_HITS = 500
+
+
+def search(corpus: Corpus, query: str) -> list[tuple[int, int, int]]:
+    """(document index, sentence index, offset of the hit) for each hit, in reading order."""
+    q = query.casefold()
+    if not q.strip():
+        return []
+    hits: list[tuple[int, int, int]] = []
+    for d, doc in enumerate(corpus.documents):
+        folded = doc.text.casefold()
+        if len(folded) != len(doc.text):
+            folded = doc.text.lower()  # keep offsets aligned with the text
+        pos = folded.find(q)
+        while pos >= 0 and len(hits) < MAX_HITS:
+            s = doc.sentence_at(pos)
+            if s is not None:
+                hits.append((d, s.index, pos))
+            pos = folded.find(q, pos + max(len(q), 1))
+    return hits
+
+
+class SearchScreen(ModalScreen[tuple[int, int] | None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="search.cancel"),
+        Binding("down", "move(1)", "Next hit", show=False, id="search.down"),
+        Binding("up", "move(-1)", "Previous hit", show=False, id="search.up"),
+    ]
+
+    def __init__(self, corpus: Corpus, query: str = "") -> None:
+        super().__init__()
+        self.corpus = corpus
+        self._query = query
+        self._hits: list[tuple[int, int, int]] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="search-box"):
+            yield Label("[b]Search all documents[/b]  enter jumps · ↑↓ choose · escape closes")
+            yield Input(value=self._query, placeholder="text to find", id="search-input")
+            yield Label("", id="search-count")
+            yield OptionList(id="search-hits")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).can_focus = False
+        if self._query:
+            self._run(self._query)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._run(event.value)
+
+    def _run(self, query: str) -> None:
+        self._hits = search(self.corpus, query)
+        hits = self.query_one("#search-hits", OptionList)
+        options = []
+        for d, _, pos in self._hits:
+            doc = self.corpus.documents[d]
+            a, b = max(0, pos - 30), min(len(doc.text), pos + len(query) + 50)
+            t = Text(no_wrap=True, overflow="ellipsis")
+            t.append(f"{doc.id}: ", style="bold")
+            t.append(doc.text[a:pos].replace("\n", " "))
+            t.append(doc.text[pos : pos + len(query)], style="reverse")
+            t.append(doc.text[pos + len(query) : b].replace("\n", " "))
+            options.append(Option(t))
+        hits.set_options(options)
+        if options:
+            hits.highlighted = 0
+        more = "+" if len(self._hits) >= MAX_HITS else ""
+        self.query_one("#search-count", Label).update(
+            f"{len(self._hits)}{more} hits" if query.strip() else ""
+        )
+
+    def action_move(self, step: int) -> None:
+        hits = self.query_one("#search-hits", OptionList)
+        if hits.option_count:
+            hits.highlighted = ((hits.highlighted or 0) + step) % hits.option_count
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        hits = self.query_one("#search-hits", OptionList)
+        if hits.highlighted is not None and self._hits:
+            d, s, _ = self._hits[hits.highlighted]
+            self.dismiss((d, s))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        d, s, _ = self._hits[event.option_index]
+        self.dismiss((d, s))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

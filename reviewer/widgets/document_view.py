@@ -1,0 +1,247 @@
+"""The document body: a Line API view that wraps one document and styles it by sentence."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+
+from rich.cells import get_character_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reviewer.core.corpus import Document, Sentence
+
+GUTTER = 3  # cursor bar, then the label letter or "!" for an untagged suspect, then a space
+LABEL_LETTER = {"supported": "S", "contradicted": "C", "fabricated": "F"}
+
+
+def wrap(text: str, width: int) -> list[tuple[int, int]]:
+    """Visual rows as (start, end) offsets into ``text``, word-wrapped to ``width`` cells.
+
+    Line breaks in the text start new rows; ``\\r`` is never shown. Long words are cut.
+    """
+    width = max(width, 4)
+    rows: list[tuple[int, int]] = []
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        nl = text.find("\n", pos)
+        line_end = n if nl < 0 else nl
+        shown_end = line_end - 1 if line_end > pos and text[line_end - 1] == "\r" else line_end
+        start = pos
+        if start == shown_end:
+            rows.append((start, start))
+        while start < shown_end:
+            cells = 0
+            i = start
+            last_space = -1
+            while i < shown_end:
+                w = get_character_cell_size(text[i])
+                if cells + w > width:
+                    break
+                cells += w
+                if text[i] == " ":
+                    last_space = i
+                i += 1
+            if i >= shown_end:
+                rows.append((start, shown_end))
+                break
+            cut = last_space + 1 if last_space > start else i
+            rows.append((start, cut))
+            start = cut
+            while start < shown_end and text[start] == " ":
+                start += 1  # a wrapped row does not begin with the space it broke at
+        if nl < 0:
+            break
+        pos = nl + 1
+    return rows
+
+
+class DocumentView(ScrollView, can_focus=False):
+    """Renders only the visible rows; styles come from component classes."""
+
+    COMPONENT_CLASSES = {
+        "document-view--noise",
+        "document-view--suspect-1",
+        "document-view--suspect-2",
+        "document-view--suspect-3",
+        "document-view--supported",
+        "document-view--contradicted",
+        "document-view--fabricated",
+        "document-view--cursor",
+        "document-view--gutter",
+        "document-view--match",
+    }
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.document: Document | None = None
+        self.cursor: int | None = None  # index into document.sentences
+        # Callbacks into the screen's state: the session is the only source of labels.
+        self.label_of: Callable[[Document, Sentence], str | None] = lambda d, s: None
+        self.level_of: Callable[[Document, Sentence], int] = lambda d, s: 0
+        self._rows: list[tuple[int, int]] = []
+        self._row_starts: list[int] = []
+        self._wrapped_width = -1
+        self._cache: dict[int, Strip] = {}
+        self._sentence_starts: list[int] = []
+
+    # ------------------------------------------------------------------ state
+
+    def show(self, document: Document, cursor: int | None) -> None:
+        self.document = document
+        self.cursor = cursor
+        self._sentence_starts = [s.start for s in document.sentences]
+        self._wrapped_width = -1
+        self._rewrap()
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self.scroll_to_cursor(center=True)
+
+    def move_cursor(self, index: int) -> None:
+        old = self.cursor
+        self.cursor = index
+        if old is not None:
+            self.refresh_sentence(old)
+        self.refresh_sentence(index)
+        self.scroll_to_cursor()
+
+    def refresh_sentence(self, index: int) -> None:
+        """Re-render just the rows of one sentence (after a tag or a cursor move)."""
+        first, last = self._sentence_rows(index)
+        for y in range(first, last + 1):
+            self._cache.pop(y, None)
+        self.refresh_lines(first, last - first + 1)
+
+    def refresh_all(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    # ------------------------------------------------------------------ layout
+
+    def _text_width(self) -> int:
+        return max(self.scrollable_content_region.width - GUTTER, 8)
+
+    def _rewrap(self) -> None:
+        if self.document is None:
+            self._rows = []
+        else:
+            self._rows = wrap(self.document.text, self._text_width())
+        self._row_starts = [r[0] for r in self._rows]
+        self._wrapped_width = self._text_width()
+        self._cache.clear()
+        self.virtual_size = Size(self._text_width() + GUTTER, len(self._rows))
+        self.refresh()
+
+    def on_resize(self) -> None:
+        if self.document is not None and self._text_width() != self._wrapped_width:
+            self._rewrap()
+            self.scroll_to_cursor(center=True)
+
+    def _row_of(self, offset: int) -> int:
+        return max(0, bisect_right(self._row_starts, offset) - 1)
+
+    def _sentence_rows(self, index: int) -> tuple[int, int]:
+        if self.document is None or not self._rows:
+            return (0, 0)
+        s = self.document.sentences[index]
+        return self._row_of(s.start), self._row_of(max(s.start, s.end - 1))
+
+    def scroll_to_cursor(self, center: bool = False) -> None:
+        if self.cursor is None or self.document is None or not self._rows:
+            return
+        first, last = self._sentence_rows(self.cursor)
+        height = last - first + 1
+        region = Region(0, first, 1, min(height, max(self.size.height - 2, 1)))
+        self.scroll_to_region(
+            region, animate=False, center=center, spacing=None, immediate=True, force=True
+        )
+
+    # ------------------------------------------------------------------ rendering
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        row = y + scroll_y
+        width = self.scrollable_content_region.width
+        strip = self._cache.get(row)
+        if strip is None:
+            strip = self._render_row(row, width)
+            if len(self._cache) > 2000:
+                self._cache.clear()
+            self._cache[row] = strip
+        return strip.crop(scroll_x, scroll_x + width)
+
+    def _sentence_index_at(self, offset: int) -> int | None:
+        if self.document is None:
+            return None
+        i = bisect_right(self._sentence_starts, offset) - 1
+        if i >= 0 and offset < self.document.sentences[i].end:
+            return i
+        return None
+
+    def _style_for(self, index: int | None) -> Style:
+        base = self.rich_style
+        if index is None or self.document is None:
+            return base
+        doc = self.document
+        s = doc.sentences[index]
+        style = base
+        if not s.is_claim:
+            style += self.get_component_rich_style("document-view--noise", partial=True)
+        else:
+            label = self.label_of(doc, s)
+            if label:
+                style += self.get_component_rich_style(f"document-view--{label}", partial=True)
+            else:
+                level = self.level_of(doc, s)
+                if level:
+                    style += self.get_component_rich_style(
+                        f"document-view--suspect-{level}", partial=True
+                    )
+        if index == self.cursor:
+            style += self.get_component_rich_style("document-view--cursor", partial=True)
+        return style
+
+    def _render_row(self, row: int, width: int) -> Strip:
+        base = self.rich_style
+        if self.document is None or row >= len(self._rows):
+            return Strip.blank(width, base)
+        doc = self.document
+        start, end = self._rows[row]
+        text = doc.text
+        gutter = base + self.get_component_rich_style("document-view--gutter", partial=True)
+        cursor_style = self.get_component_rich_style("document-view--cursor", partial=True)
+        on_cursor = False
+        if self.cursor is not None:
+            cs = doc.sentences[self.cursor]
+            on_cursor = cs.start < max(end, start + 1) and start < cs.end
+        mark = " "
+        first = bisect_left(self._sentence_starts, start)
+        stop_at = bisect_left(self._sentence_starts, max(end, start + 1))
+        for k in range(first, stop_at):
+            s = doc.sentences[k]
+            if not s.is_claim:
+                continue
+            label = self.label_of(doc, s)
+            if label or self.level_of(doc, s):
+                mark = LABEL_LETTER[label] if label else "!"
+                break
+        segments = [
+            Segment("▌" if on_cursor else " ", gutter + cursor_style if on_cursor else gutter),
+            Segment(mark + " ", gutter),
+        ]
+        pos = start
+        while pos < end:
+            idx = self._sentence_index_at(pos)
+            if idx is not None:
+                stop = min(end, doc.sentences[idx].end)
+            else:
+                nxt = bisect_right(self._sentence_starts, pos)
+                stop = min(end, doc.sentences[nxt].start) if nxt < len(doc.sentences) else end
+            if stop <= pos:
+                stop = pos + 1
+            segments.append(Segment(text[pos:stop].replace("\t", " "), self._style_for(idx)))
+            pos = stop
+        return Strip(segments).extend_cell_length(width, base)

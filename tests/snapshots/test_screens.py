@@ -1,0 +1,45 @@
+"""Snapshots of the screens at the two sizes reviewers use most (80x24 over SSH, 120x40)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reviewer.app import ReviewerApp
+from reviewer.core.corpus import load_corpus
+from reviewer.core.session import Session
+from tests.conftest import SEEDS
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ReviewerApp:
+    monkeypatch.chdir(tmp_path)  # the status line shows the path relative to here
+    corpus = load_corpus([SEEDS]).corpus
+    return ReviewerApp(corpus, Session(corpus, Path("annotations") / "ana.toml", "ana"))
+
+
+async def _scored(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def _tagged(pilot) -> None:
+    await _scored(pilot)
+    # A suspect tagged fabricated with evidence, one supported, and the cursor on a suspect.
+    await pilot.press("n", "f", "1", "j", "s", "n")
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_main_screen(snap_compare, app: ReviewerApp, size: tuple[int, int]):
+    assert snap_compare(app, terminal_size=size, run_before=_tagged)
+
+
+def test_help_screen(snap_compare, app: ReviewerApp):
+    async def open_help(pilot) -> None:
+        await _scored(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_help)

@@ -1,0 +1,306 @@
+"""Every key of the review app: press it, then check the app state AND the TOML on disk."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from reviewer.app import ReviewerApp
+from reviewer.core import navigation as nav
+from reviewer.core.corpus import load_corpus
+from reviewer.core.session import Session
+from reviewer.screens.review import ReviewScreen
+from tests.conftest import SEEDS
+
+
+def make_app(tmp_path: Path, corpus_path: Path = SEEDS, annotator: str = "ana") -> ReviewerApp:
+    corpus = load_corpus([corpus_path]).corpus
+    session = Session(corpus, tmp_path / "annotations" / f"{annotator}.toml", annotator)
+    return ReviewerApp(corpus, session)
+
+
+def on_disk(app: ReviewerApp) -> list[dict]:
+    path = app.session.path
+    if not path.exists():
+        return []
+    return tomllib.loads(path.read_text()).get("annotation", [])
+
+
+async def ready(pilot) -> ReviewScreen:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, ReviewScreen)
+    assert screen.scoring == ""
+    return screen
+
+
+def current_text(screen: ReviewScreen) -> str:
+    assert screen.sentence is not None
+    return screen.doc.sentence_text(screen.sentence)
+
+
+async def test_j_and_k_move_over_claims_only(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        doc = screen.doc
+        assert not doc.sentences[0].is_claim  # "Skip to content"
+        assert screen.sentence_index == nav.first_claim(doc)
+        seen = [screen.sentence_index]
+        for _ in range(12):
+            await pilot.press("j")
+            seen.append(screen.sentence_index)
+        assert all(doc.sentences[i].is_claim for i in seen)
+        assert seen == sorted(seen) and len(set(seen)) == len(seen)
+        noise_skipped = [i for i in range(seen[0], seen[-1]) if not doc.sentences[i].is_claim]
+        assert noise_skipped, "the walk should have crossed a noise line"
+        await pilot.press("k", "up")
+        assert screen.sentence_index == seen[-3]
+        await pilot.press("down")
+        assert screen.sentence_index == seen[-2]
+    assert on_disk(app) == []  # moving never writes annotations
+
+
+async def test_tag_keys_write_each_label_and_x_clears(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        first = current_text(screen)
+        await pilot.press("s")
+        assert [(a["quote"], a["label"]) for a in on_disk(app)] == [(first, "supported")]
+        await pilot.press("c")
+        assert [a["label"] for a in on_disk(app)] == ["contradicted"]
+        await pilot.press("f")
+        assert [a["label"] for a in on_disk(app)] == ["fabricated"]
+        record = on_disk(app)[0]
+        assessment = screen.assessments[(screen.doc.id, screen.sentence.start)]
+        assert record["suspicion"] == round(assessment.score, 4)
+        assert screen.session.get(screen.doc, screen.sentence).label == "fabricated"
+        await pilot.press("x")
+        assert on_disk(app) == []
+        assert screen.session.get(screen.doc, screen.sentence) is None
+
+
+async def test_n_and_shift_n_visit_untagged_suspects_across_documents(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        visited = []
+        for _ in range(6):
+            await pilot.press("n")
+            a = screen.assessments[(screen.doc.id, screen.sentence.start)]
+            assert nav.is_suspect(a)
+            visited.append((screen.doc_index, screen.sentence_index))
+        assert len(set(visited)) == 6
+        assert len({d for d, _ in visited}) >= 2, "suspects span documents"
+        await pilot.press("N")
+        assert (screen.doc_index, screen.sentence_index) == visited[-2]
+        # A tagged suspect is no longer visited.
+        await pilot.press("f", "N", "n")
+        assert (screen.doc_index, screen.sentence_index) == visited[-1]
+        assert [a["label"] for a in on_disk(app)] == ["fabricated"]
+
+
+async def test_g_goes_to_next_untagged_claim(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        start = screen.sentence_index
+        await pilot.press("j", "s", "j", "s", "k", "k")
+        assert screen.sentence_index == start
+        await pilot.press("s", "g")  # all three tagged: g skips past them
+        after = screen.sentence_index
+        assert after == nav.step_claim(
+            screen.doc, nav.step_claim(screen.doc, nav.step_claim(screen.doc, start, 1), 1), 1
+        )
+        assert len(on_disk(app)) == 3
+
+
+@pytest.mark.parametrize(("forward", "backward"), [("tab", "shift+tab"), ("]", "[")])
+async def test_document_keys(tmp_path: Path, forward: str, backward: str):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press(forward)
+        assert screen.doc_index == 1
+        assert screen.sentence_index == nav.first_claim(screen.doc)
+        await pilot.press(forward, forward)
+        assert screen.doc_index == 3
+        await pilot.press(backward)
+        assert screen.doc_index == 2
+        await pilot.press(backward, backward, backward)
+        assert screen.doc_index == len(app.corpus.documents) - 1  # wraps around
+
+
+async def test_digit_links_evidence_and_toggles_it_off(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("1")  # untagged: nothing to link to
+        assert on_disk(app) == []
+        await pilot.press("c", "1")
+        match = screen.assessments[(screen.doc.id, screen.sentence.start)].evidence[0]
+        (record,) = on_disk(app)
+        assert record["evidence"] == [
+            {"doc": match.doc, "start": match.start, "end": match.end, "quote": match.text}
+        ]
+        target = app.corpus.get(match.doc)
+        assert target.text[match.start : match.end] == match.text
+        await pilot.press("2")
+        assert len(on_disk(app)[0]["evidence"]) == 2
+        await pilot.press("1")
+        assert [e["start"] for e in on_disk(app)[0]["evidence"]] != [match.start]
+        assert len(on_disk(app)[0]["evidence"]) == 1
+
+
+async def test_a_opens_note_enter_saves_escape_cancels(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("a")  # untagged: asks for a tag first, no modal
+        assert app.screen is screen
+        await pilot.press("f", "a")
+        assert app.screen.__class__.__name__ == "NoteScreen"
+        await pilot.press(*"Quote not in wire copy", "enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert on_disk(app)[0]["note"] == "Quote not in wire copy"
+        await pilot.press("a", "x", "y", "escape")
+        await pilot.pause()
+        assert on_disk(app)[0]["note"] == "Quote not in wire copy"
+
+
+async def test_undo_redo_across_documents(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("s", "tab", "f", "j", "c")
+        assert [a["label"] for a in on_disk(app)] == ["supported", "fabricated", "contradicted"]
+        await pilot.press("u")
+        assert [a["label"] for a in on_disk(app)] == ["supported", "fabricated"]
+        await pilot.press("ctrl+z", "u")
+        assert on_disk(app) == []
+        assert screen.doc_index == 0, "undo shows the sentence it changed"
+        await pilot.press("ctrl+y")
+        assert [a["label"] for a in on_disk(app)] == ["supported"]
+        await pilot.press("ctrl+y", "ctrl+y")
+        assert [a["label"] for a in on_disk(app)] == ["supported", "fabricated", "contradicted"]
+        assert screen.doc_index == 1
+
+
+async def test_slash_searches_all_documents_and_enter_jumps(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("slash")
+        assert app.screen.__class__.__name__ == "SearchScreen"
+        await pilot.press(*"lukashenko")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "Lukashenko" in current_text(screen)
+        assert screen.doc.id.startswith("002_")
+
+
+async def test_question_mark_lists_every_binding(tmp_path: Path):
+    from reviewer.screens.review import BINDINGS
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        assert app.screen.__class__.__name__ == "HelpScreen"
+        text = "\n".join(
+            str(s.render())
+            for s in app.screen.query("Static")  # type: ignore[attr-defined]
+        )
+        rendered = app.screen.listed  # the table is built from these
+        assert {b.id for b in rendered} == {b.id for b in BINDINGS}
+        assert "reviewer keys" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_q_quits_and_reopening_resumes_where_left(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("tab", "tab", "j", "j", "f")
+        where = (screen.doc.id, screen.sentence.start)
+        await pilot.press("q")
+    assert not app.is_running
+    assert [a["label"] for a in on_disk(app)] == ["fabricated"]
+    again = make_app(tmp_path)
+    async with again.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        assert (screen.doc.id, screen.sentence.start) == where
+        assert screen.session.get(screen.doc, screen.sentence).label == "fabricated"
+
+
+async def test_second_instance_is_read_only_and_cannot_tag(tmp_path: Path):
+    first = make_app(tmp_path)
+    async with first.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("s")
+        second = make_app(tmp_path)
+        assert second.session.read_only
+        async with second.run_test(size=(120, 40)) as pilot2:
+            screen2 = await ready(pilot2)
+            await pilot2.press("j", "f")
+            assert screen2.session.get(screen2.doc, screen2.sentence) is None
+            assert "READ-ONLY" in str(screen2.query_one("#status").render())
+        assert [a["label"] for a in on_disk(first)] == ["supported"]
+
+
+async def test_orphaned_annotations_are_listed_and_kept(tmp_path: Path, seeds_copy: Path):
+    app = make_app(tmp_path, seeds_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        removed = current_text(screen)
+        await pilot.press("f", "q")
+    victim = seeds_copy / app.corpus.documents[0].id
+    victim.write_text(victim.read_text().replace(removed, "Entirely different words now."))
+    again = make_app(tmp_path, seeds_copy)
+    async with again.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        assert [o.quote for o in screen.session.orphans] == [removed]
+        assert "1 orphaned" in str(screen.query_one("#status").render())
+        await pilot.press("o")
+        assert again.screen.__class__.__name__ == "OrphansScreen"
+        await pilot.press("escape", "j", "s")
+    assert sorted(a["label"] for a in on_disk(again)) == ["fabricated", "supported"]
+
+
+async def test_resize_rewraps_and_keeps_the_cursor(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(200, 60)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press(*["j"] * 8)
+        where = screen.sentence_index
+        view = screen.query_one("DocumentView")
+        wide_rows = view.virtual_size.height
+        assert not screen.has_class("narrow")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert screen.has_class("narrow")
+        assert view.virtual_size.height > wide_rows
+        assert screen.sentence_index == where
+        first, last = view._sentence_rows(where)
+        assert view.scroll_offset.y <= first <= view.scroll_offset.y + view.size.height
+
+
+async def test_command_palette_runs_actions(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"tag the sentence fabricated")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert [a["label"] for a in on_disk(app)] == ["fabricated"]
