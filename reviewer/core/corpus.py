@@ -279,33 +279,33 @@ _ABBREVIATIONS = frozenset(
     hon fr no nos vs etc al approx est fig inc ltd co corp dept univ assn bros jan feb mar apr
     jun jul aug sep sept oct nov dec mt ft ave blvd rd op vol pp ed eds cf""".split()
 )
+_LAST_WORD = re.compile(r"([\w.]+)$")
 _TIME_AGO = re.compile(
     r"^\d+\s+(?:second|minute|min|hour|hr|day|week|month|year)s?\s+ago$", re.IGNORECASE
 )
 _BYLINE = re.compile(r"^(?:by|posted|published|updated|written by|photo|image)\b[ :]", re.I)
 
 
-def _is_latin(ch: str) -> bool:
-    return ord(ch) < 0x250
+_HIGH_RUN = re.compile(r"[\u0250-\U0010ffff]+")
+
+
+def _script_counts(text: str) -> tuple[int, int]:
+    """(Latin letters, other letters) in ``text``; other scripts live above U+024F."""
+    letters = sum(map(str.isalpha, text))
+    other = sum(sum(map(str.isalpha, run)) for run in _HIGH_RUN.findall(text))
+    return letters - other, other
 
 
 def _dominant_latin(text: str) -> bool:
-    latin = other = 0
-    for ch in text:
-        if ch.isalpha():
-            if _is_latin(ch):
-                latin += 1
-            else:
-                other += 1
+    latin, other = _script_counts(text)
     return latin >= other
 
 
 def _foreign_share(line: str, dominant_latin: bool) -> float:
-    letters = [ch for ch in line if ch.isalpha()]
-    if not letters:
+    latin, other = _script_counts(line)
+    if not latin + other:
         return 0.0
-    foreign = sum(1 for ch in letters if _is_latin(ch) != dominant_latin)
-    return foreign / len(letters)
+    return (other if dominant_latin else latin) / (latin + other)
 
 
 def _split_line(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
@@ -320,8 +320,9 @@ def _split_line(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
                 continue
             # The word before the terminal punctuation: an abbreviation or an initial does not end
             # a sentence ("Dr. Smith", "John F. Kennedy", "the U.S. Senate").
-            head = text[pos : start + m.start()]
-            wm = re.search(r"([\w.]+)$", head)
+            # Only the last word matters; looking further back would make long lines quadratic.
+            head = text[max(pos, start + m.start() - 40) : start + m.start()]
+            wm = _LAST_WORD.search(head)
             word = wm.group(1) if wm else ""
             if m.group().startswith(".") and not m.group().startswith(".."):
                 bare = word.rstrip(".")

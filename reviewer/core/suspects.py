@@ -19,10 +19,16 @@ Per group of documents about one event:
 
 from __future__ import annotations
 
+import gc
+import heapq
 import math
+import multiprocessing
+import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -51,7 +57,9 @@ KINDS = ("conflict", "unsupported", "corroborated", "opinion", "unchecked")
 MAX_EVIDENCE = 5
 _CANDIDATE_TOKENS = 8  # rarest tokens of a sentence used to find candidates
 _POSTING_BUDGET = 400  # postings walked per sentence at most: bounds work in dense groups
-_EXACT_CANDIDATES = 16  # candidates compared exactly per sentence
+_EXACT_CANDIDATES = 12  # candidates compared exactly per sentence
+_COMPARED = 6  # best matches (one per document) checked for conflicts and fuzzy similarity
+_QUANTITY_EVIDENCE = 4  # sentences found through the quantity index compared and shown at most
 _MATCH_FLOOR = 0.25  # below this a sentence is not evidence of anything
 
 
@@ -123,6 +131,19 @@ class _Unit:
     tokens: list[Token]
     norms: frozenset[str]
     weight: float = 0.0  # sum of token weights, for normalised overlap
+    # Computed once per sentence, not once per comparison:
+    lower: str = ""
+    days: list[Token] = field(default_factory=list)
+    months: list[Token] = field(default_factory=list)
+    measures: dict[str, list[Token]] = field(default_factory=dict)  # unit -> numbers
+
+    def __post_init__(self) -> None:
+        self.lower = self.text.lower()
+        self.days = [t for t in self.tokens if t.kind & DAY]
+        self.months = [t for t in self.tokens if t.kind & MONTH]
+        for t in self.tokens:
+            if t.kind & NUM and t.unit:
+                self.measures.setdefault(t.unit, []).append(t)
 
 
 def _plural(n: int, word: str) -> str:
@@ -175,6 +196,10 @@ class _Group:
             for tok, slot, context in quantity_contexts(u.tokens):
                 for word in context:
                     self.quantities[(slot, word)].append((uid, tok))
+        self.posting_len = {t: len(p) for t, p in self.postings.items()}
+        # Surprise of a token that k other documents use: 1 when none does, 0 when all do.
+        log_others = math.log(self.n)
+        self.surprise = [math.log(self.n / (k + 1.0)) / log_others for k in range(self.n)]
 
     def support(self, unit: _Unit, norm: str) -> int:
         """Other documents that use ``norm`` (the unit's own document never counts)."""
@@ -183,7 +208,8 @@ class _Group:
     def candidates(self, uid: int) -> list[tuple[float, int]]:
         """(similarity, unit id) of the best sentence in each other document, best first."""
         u = self.units[uid]
-        rare = sorted(u.norms, key=lambda t: (len(self.postings[t]), t))
+        # Rarest first, ties by token: two stable C-level sorts instead of a Python key.
+        rare = sorted(sorted(u.norms), key=self.posting_len.__getitem__)
         acc: dict[int, float] = defaultdict(float)
         walked = used = 0
         for t in rare:
@@ -202,7 +228,8 @@ class _Group:
                 break
         if not acc:
             return []
-        top = sorted(acc.items(), key=lambda kv: (-kv[1], kv[0]))[:_EXACT_CANDIDATES]
+        # nlargest is stable, and acc was filled in a fixed order: ties resolve the same every run.
+        top = heapq.nlargest(_EXACT_CANDIDATES, acc.items(), key=itemgetter(1))
         best: dict[int, tuple[float, int]] = {}
         for other, _ in top:
             o = self.units[other]
@@ -238,10 +265,6 @@ class _Conflicts:
         self.own_norm[own] = own_norm
 
 
-def _typed(tokens: Sequence[Token], kind: int) -> list[Token]:
-    return [t for t in tokens if t.kind & kind]
-
-
 def quantity_contexts(tokens: Sequence[Token]) -> list[tuple[Token, str, set[str]]]:
     """Slots that can be compared across sentences: (token, slot, context words).
 
@@ -267,52 +290,52 @@ def quantity_contexts(tokens: Sequence[Token]) -> list[tuple[Token, str, set[str
     return out
 
 
-def _quantity_conflicts(g: _Group, uid: int, out: _Conflicts) -> set[int]:
-    """Other sentences giving another number for the same unit in the same context."""
+def _quantity_conflicts(g: _Group, uid: int, out: _Conflicts) -> list[int]:
+    """Documents giving another number (or day) for the same slot in the same context.
+
+    Every such document is counted, but only a few of its sentences are returned to be compared
+    and shown as evidence: in a dense group hundreds of sentences can share a slot.
+    """
     u = g.units[uid]
     hits: set[int] = set()
     for tok, slot, context in quantity_contexts(u.tokens):
         same_value_docs: set[int] = set()
-        different: list[tuple[int, Token]] = []
+        different: dict[int, tuple[int, Token]] = {}  # other document -> first such sentence
         for word in sorted(context):
             for other, otok in g.quantities.get((slot, word), ()):
-                o = g.units[other]
-                if o.doc == u.doc:
+                odoc = g.units[other].doc
+                if odoc == u.doc:
                     continue
                 if otok.norm == tok.norm:
-                    same_value_docs.add(o.doc)
-                else:
-                    different.append((other, otok))
-        for other, otok in different:
-            o = g.units[other]
-            if o.doc not in same_value_docs:
-                out.add(_surface(u, [tok]), tok.norm, _surface(o, [otok]), o.doc)
+                    same_value_docs.add(odoc)
+                elif odoc not in different:
+                    different[odoc] = (other, otok)
+        own = _surface(u, [tok])
+        for odoc, (other, otok) in different.items():
+            if odoc not in same_value_docs:
+                out.add(own, tok.norm, _surface(g.units[other], [otok]), odoc)
                 hits.add(other)
-    return hits
+    return sorted(hits)[:_QUANTITY_EVIDENCE]
 
 
 def _slot_conflicts(u: _Unit, o: _Unit, sim: float, out: _Conflicts) -> bool:
     found = False
     # Weekdays and months: a sentence about the same thing on another day.
-    for kind in (DAY, MONTH):
-        mine, theirs = _typed(u.tokens, kind), _typed(o.tokens, kind)
+    for mine, theirs in ((u.days, o.days), (u.months, o.months)):
         if mine and theirs and not ({t.norm for t in mine} & {t.norm for t in theirs}):
             out.add(_surface(u, [mine[0]]), mine[0].norm, _surface(o, [theirs[0]]), o.doc)
             found = True
     if sim < 0.4:
         return found
     # Numbers of the same unit ("four-day" vs "five-day", "9,000 troops" vs "12,000 troops").
-    theirs_by_unit: dict[str, list[Token]] = defaultdict(list)
-    for t in o.tokens:
-        if t.kind & NUM and t.unit and (t.unit != "year" or sim >= 0.45):
-            theirs_by_unit[t.unit].append(t)
-    for t in u.tokens:
-        if not (t.kind & NUM and t.unit):
+    for unit, numbers in u.measures.items():
+        given = o.measures.get(unit)
+        if not given or (unit == "year" and sim < 0.45):
             continue
-        others = theirs_by_unit.get(t.unit)
-        if others and all(x.norm != t.norm for x in others):
-            out.add(_surface(u, [t]), t.norm, _surface(o, [others[0]]), o.doc)
-            found = True
+        for t in numbers:
+            if all(x.norm != t.norm for x in given):
+                out.add(_surface(u, [t]), t.norm, _surface(o, [given[0]]), o.doc)
+                found = True
     return found
 
 
@@ -363,14 +386,12 @@ def _assess_unit(g: _Group, uid: int, group_name: str) -> Assessment:
     u = g.units[uid]
     doc = g.docs[u.doc]
     others = g.n - 1
-    log_others = math.log(others + 1.0)
     reasons: list[str] = []
 
-    # Surprise of each content token to the other documents.
-    surprises: list[tuple[float, Token]] = []
-    for t in u.tokens:
-        sup = g.support(u, t.norm)
-        surprises.append((math.log((others + 1.0) / (sup + 1.0)) / log_others, t))
+    # Support of each token: its own document always uses it, so other documents = df - 1.
+    df = g.df
+    support = {t.norm: df[t.norm] - 1 for t in u.tokens}
+    surprises = [(g.surprise[support[t.norm]], t) for t in u.tokens]
 
     # Candidate matches and conflicts.
     cands = g.candidates(uid)
@@ -378,14 +399,12 @@ def _assess_unit(g: _Group, uid: int, group_name: str) -> Assessment:
     quantity_hits = _quantity_conflicts(g, uid, conflicts)
     stance_of: dict[int, str] = {}
     matches: list[tuple[float, int]] = []
-    listed = {other for _, other in cands[: max(MAX_EVIDENCE * 2, 10)]}
-    for other in sorted(quantity_hits - listed):
-        cands.append((_cosine(u, g.units[other], g.idf), other))
-    for cos, other in cands[: max(MAX_EVIDENCE * 2, 10)] + [
-        c for c in cands[max(MAX_EVIDENCE * 2, 10) :] if c[1] in quantity_hits
-    ]:
+    compared = cands[:_COMPARED]
+    listed = {other for _, other in compared}
+    compared += [(_cosine(u, g.units[o], g.idf), o) for o in quantity_hits if o not in listed]
+    for cos, other in compared:
         o = g.units[other]
-        fz = fuzz.token_set_ratio(u.text, o.text, processor=_lower) / 100.0
+        fz = fuzz.token_set_ratio(u.lower, o.lower) / 100.0
         sim = 0.6 * cos + 0.4 * fz
         if sim < _MATCH_FLOOR and other not in quantity_hits:
             continue
@@ -402,7 +421,7 @@ def _assess_unit(g: _Group, uid: int, group_name: str) -> Assessment:
     conflict_strength = 0.0
     for own, alternatives in sorted(conflicts.found.items()):
         docs_against = set().union(*alternatives.values())
-        backing = g.support(u, conflicts.own_norm[own])
+        backing = support.get(conflicts.own_norm[own], 0)
         strength = len(docs_against) / (len(docs_against) + backing)
         conflict_strength = max(conflict_strength, strength)
         top_other, top_docs = max(alternatives.items(), key=lambda kv: (len(kv[1]), kv[0]))
@@ -421,11 +440,11 @@ def _assess_unit(g: _Group, uid: int, group_name: str) -> Assessment:
     unsupported_detail = False
     details: list[str] = []
     for phrase, toks in name_phrases(u.text, u.tokens):
-        if g.support(u, toks[-1].norm) == 0:
+        if support[toks[-1].norm] == 0:
             details.append(f'names "{phrase}"')
     for t in u.tokens:
         surface = u.text[t.start : t.end]
-        if g.support(u, t.norm) > 0 or any(f'"{surface}' in d for d in details):
+        if support[t.norm] > 0 or any(f'"{surface}' in d for d in details):
             continue
         if t.kind & (NUM | DAY | MONTH):
             details.append(f'{"mentions" if t.kind & NUM else "says"} "{surface}"')
@@ -440,13 +459,14 @@ def _assess_unit(g: _Group, uid: int, group_name: str) -> Assessment:
         else:
             reasons.append(f"{', '.join(shown)}{more}: no other document has these")
     quote_gap = 0.0
-    for _, _, body in quotes(u.text):
+    quoted = quotes(u.text)
+    for _, _, body in quoted:
         qt = [t.norm for t in tokenize(body)]
         if not qt:
             continue
         covered = sum(1 for t in qt if g.support(u, t) > 0) / len(qt)
         best_quote = max(
-            (fuzz.partial_ratio(body.lower(), g.units[o].text.lower()) for _, o in matches[:5]),
+            (fuzz.partial_ratio(body.lower(), g.units[o].lower) for _, o in matches[:5]),
             default=0.0,
         )
         if best_quote < 80 and covered < 0.6:
@@ -454,7 +474,7 @@ def _assess_unit(g: _Group, uid: int, group_name: str) -> Assessment:
             unsupported_detail = True
             reasons.append("quote appears in no other document")
 
-    checkable = any(t.kind & CHECKABLE for t in u.tokens) or bool(quotes(u.text))
+    checkable = any(t.kind & CHECKABLE for t in u.tokens) or bool(quoted)
     weights = [_kind_weight(t) for _, t in surprises]
     if surprises:
         peak = max(w * s for w, (s, _) in zip(weights, surprises, strict=True))
@@ -511,10 +531,6 @@ def _assess_unit(g: _Group, uid: int, group_name: str) -> Assessment:
     )
 
 
-def _lower(s: str) -> str:
-    return s.lower()
-
-
 def assess_group(docs: Sequence[Document]) -> list[Assessment]:
     """Assessments of every claim of every document in one group, in document order."""
     if not docs:
@@ -537,20 +553,91 @@ def assess_group(docs: Sequence[Document]) -> list[Assessment]:
             for s in d.sentences
             if s.is_claim
         ]
-    g = _Group(docs)
-    return [_assess_unit(g, uid, group_name) for uid in range(len(g.units))]
+    # Scoring allocates many small objects and no cycles; the cyclic collector only costs time.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        g = _Group(docs)
+        return [_assess_unit(g, uid, group_name) for uid in range(len(g.units))]
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+Compact = tuple[str, str, int, int, float, str, tuple[str, ...], tuple[tuple[Any, ...], ...]]
+
+
+def _assess_group_compact(docs: Sequence[Document]) -> list[Compact]:
+    """``assess_group`` for worker processes: texts are left out (the parent has them), which
+    roughly halves what crosses the process boundary."""
+    return [
+        (
+            a.group,
+            a.doc,
+            a.start,
+            a.end,
+            a.score,
+            a.kind,
+            a.reasons,
+            tuple((m.doc, m.start, m.end, m.similarity, m.stance) for m in a.evidence),
+        )
+        for a in assess_group(docs)
+    ]
+
+
+def _expand(corpus: Corpus, rows: list[Compact]) -> list[Assessment]:
+    out = []
+    for group, doc_id, start, end, score, kind, reasons, evidence in rows:
+        text = corpus.get(doc_id).text  # type: ignore[union-attr]
+        matches = tuple(
+            Match(d, s, e, corpus.get(d).text[s:e], sim, stance)  # type: ignore[union-attr]
+            for d, s, e, sim, stance in evidence
+        )
+        out.append(
+            Assessment(group, doc_id, start, end, text[start:end], score, kind, reasons, matches)
+        )
+    return out
+
+
+PARALLEL_FROM = 5_000  # claims; below this, starting worker processes costs more than it saves
+
+
+def default_workers(claims: int) -> int:
+    if claims < PARALLEL_FROM:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
 
 
 def assess_corpus(
-    corpus: Corpus, progress: Callable[[int, int], None] | None = None
+    corpus: Corpus,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
 ) -> Iterator[list[Assessment]]:
-    """Assess group by group, yielding each group's results; ``progress(done, total)`` in claims."""
-    groups = corpus.groups
-    total = sum(len(d.claims) for docs in groups.values() for d in docs)
+    """Assess group by group, yielding each group's results in a fixed order.
+
+    ``progress(done, total)`` counts claims. Groups are independent, so a large corpus is spread
+    over worker processes (one per core); results still come back in group order, so the output
+    is the same whatever the number of workers.
+    """
+    groups = [docs for _, docs in sorted(corpus.groups.items())]
+    total = sum(len(d.claims) for docs in groups for d in docs)
+    n = default_workers(total) if workers is None else workers
     done = 0
-    for _, docs in sorted(groups.items()):
-        results = assess_group(docs)
-        done += len(results)
-        if progress is not None:
-            progress(done, total)
-        yield results
+    if n <= 1 or len(groups) < 2:
+        for docs in groups:
+            results = assess_group(docs)
+            done += len(results)
+            if progress is not None:
+                progress(done, total)
+            yield results
+        return
+    # "spawn": forking a process that runs threads (the app's workers) can deadlock the child.
+    context = multiprocessing.get_context("spawn")
+    chunk = max(1, len(groups) // (n * 16))
+    with ProcessPoolExecutor(max_workers=n, mp_context=context) as pool:
+        for rows in pool.map(_assess_group_compact, groups, chunksize=chunk):
+            results = _expand(corpus, rows)
+            done += len(results)
+            if progress is not None:
+                progress(done, total)
+            yield results
