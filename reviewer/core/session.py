@@ -61,9 +61,11 @@ class Session:
         self.corpus = corpus
         self.annotator = annotator
         self.path = annotation_file
-        self.store = Store(annotation_file, annotator, corpus.name)
         self.messages: list[str] = []
         existing = open_set(annotation_file)  # StoreError propagates: never overwrite a bad file
+        self.store = Store(
+            annotation_file, annotator, corpus.name, existing.extra if existing else None
+        )
         self._lock = FileLock(annotation_file)
         self.read_only = read_only
         if not read_only and use_lock and not self._lock.acquire():
@@ -152,8 +154,14 @@ class Session:
         return not self.unsaved
 
     def tag(
-        self, doc: Document, sentence: Sentence, label: str, suspicion: float | None = None
+        self,
+        doc: Document,
+        sentence: Sentence,
+        label: str,
+        suspicion: float | None = None,
+        votes: dict[str, str] | None = None,
     ) -> Change | None:
+        """Tag a sentence; ``votes`` (adjudication) records each annotator's label with it."""
         if label not in LABELS:
             raise ValueError(f"unknown label {label!r}")
         key = (doc.id, sentence.start, sentence.end)
@@ -169,11 +177,14 @@ class Session:
                 suspicion=suspicion,
                 created=stamp,
                 updated=stamp,
+                extra={"votes": dict(votes)} if votes else {},
             )
         elif before.label == label:
             return None
         else:
             after = before.with_changes(label=label, updated=stamp)
+            if votes:
+                after = after.with_changes(extra={**before.extra, "votes": dict(votes)})
         return self._commit(Change(key, before, after, "tag"))
 
     def clear(self, doc: Document, sentence: Sentence) -> Change | None:

@@ -14,7 +14,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -93,13 +93,18 @@ def _key(k: str) -> str:
 
 def _value(v: Any) -> str:
     """One TOML value on one line; strings are escaped by tomli-w."""
-    if isinstance(v, datetime):
-        if v.tzinfo is not None and v.utcoffset() == timedelta(0):
-            return v.strftime("%Y-%m-%dT%H:%M:%SZ")
-        return v.isoformat()
+    if isinstance(v, datetime | date | time):
+        # isoformat keeps microseconds and offsets a file may have; UTC is written as Z.
+        text = v.isoformat()
+        if isinstance(v, datetime) and v.tzinfo is not None and v.utcoffset() == timedelta(0):
+            text = text.replace("+00:00", "Z")
+        return text
     if isinstance(v, dict):
         return "{ " + ", ".join(f"{_key(k)} = {_value(x)}" for k, x in v.items()) + " }"
     if isinstance(v, list | tuple):
+        if v and all(isinstance(x, dict) for x in v):
+            # An array of tables at the top level: one table per line stays readable in diffs.
+            return "[\n" + "".join(f"    {_value(x)},\n" for x in v) + "]"
         return "[" + ", ".join(_value(x) for x in v) + "]"
     return tomli_w.dumps({"v": v}, multiline_strings=False)[4:].rstrip("\n")
 
@@ -145,12 +150,25 @@ def _chunk(a: Annotation) -> str:
     return "\n".join(lines) + "\n"
 
 
-def header(annotator: str, corpus: str) -> str:
-    return tomli_w.dumps({"schema": SCHEMA, "annotator": annotator, "corpus": corpus})
+_TOP_KEYS = ("schema", "annotator", "corpus", "annotation")
 
 
-def dumps(annotator: str, corpus: str, annotations: Iterable[Annotation]) -> str:
-    parts = [header(annotator, corpus)]
+def header(annotator: str, corpus: str, extra: Mapping[str, Any] | None = None) -> str:
+    """The top of the file; unknown top-level keys are kept here, before any table."""
+    text = tomli_w.dumps({"schema": SCHEMA, "annotator": annotator, "corpus": corpus})
+    for k, v in (extra or {}).items():
+        if k not in _TOP_KEYS:
+            text += f"{_key(k)} = {_value(v)}\n"
+    return text
+
+
+def dumps(
+    annotator: str,
+    corpus: str,
+    annotations: Iterable[Annotation],
+    extra: Mapping[str, Any] | None = None,
+) -> str:
+    parts = [header(annotator, corpus, extra)]
     parts.extend(_chunk(a) for a in sorted(annotations, key=sort_key))
     return "\n".join(parts)
 
@@ -224,9 +242,10 @@ class AnnotationSet:
     annotator: str
     corpus: str
     annotations: tuple[Annotation, ...]
+    extra: Mapping[str, Any] = field(default_factory=dict)  # unknown top-level keys, kept
 
 
-def _nth_table_line(text: str, n: int) -> int:
+def table_line(text: str, n: int) -> int:
     """1-based line of the n-th ``[[annotation]]`` header (0-based n), for error messages."""
     count = -1
     for lineno, line in enumerate(text.splitlines(), start=1):
@@ -261,10 +280,9 @@ def loads(text: str, path: Path) -> AnnotationSet:
         try:
             out.append(annotation_from_dict(item))
         except ValueError as exc:
-            raise StoreError(
-                f"{path}:{_nth_table_line(text, i)}: annotation {i + 1}: {exc}"
-            ) from None
-    return AnnotationSet(path, annotator, corpus, tuple(out))
+            raise StoreError(f"{path}:{table_line(text, i)}: annotation {i + 1}: {exc}") from None
+    extra = {k: v for k, v in data.items() if k not in _TOP_KEYS}
+    return AnnotationSet(path, annotator, corpus, tuple(out), extra)
 
 
 def load(path: Path) -> AnnotationSet:
@@ -313,16 +331,19 @@ def write_atomic(path: Path, data: str) -> None:
 class Store:
     """Writes one annotator's set; keeps each annotation's TOML text to avoid re-serialising."""
 
-    def __init__(self, path: Path, annotator: str, corpus: str) -> None:
+    def __init__(
+        self, path: Path, annotator: str, corpus: str, extra: Mapping[str, Any] | None = None
+    ) -> None:
         self.path = path
         self.annotator = annotator
         self.corpus = corpus
+        self.extra = dict(extra or {})
         self._chunks: dict[int, tuple[Annotation, str]] = {}
         self.writes = 0
 
     def render(self, annotations: Iterable[Annotation]) -> str:
         chunks: dict[int, tuple[Annotation, str]] = {}
-        parts = [header(self.annotator, self.corpus)]
+        parts = [header(self.annotator, self.corpus, self.extra)]
         for a in sorted(annotations, key=sort_key):
             cached = self._chunks.get(id(a))
             text = cached[1] if cached is not None and cached[0] is a else _chunk(a)

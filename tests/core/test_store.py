@@ -129,3 +129,25 @@ def test_reanchor_exact_moved_and_fuzzy_and_orphan():
     assert r.orphans == (a,) and r.anchored == ()
     r = anchor_all([a], {})
     assert r.orphans == (a,)
+
+
+def test_unknown_top_level_keys_survive_a_rewrite(tmp_path: Path):
+    f = tmp_path / "merged.toml"
+    extra = {"source": "merge", "disagreement": [{"doc": "a.txt", "start": 1, "votes": {"x": "s"}}]}
+    f.write_text(dumps("merged", "c", [ann()], extra))
+    loaded = load(f)
+    assert dict(loaded.extra) == extra
+    store = Store(f, "merged", "c", loaded.extra)
+    store.save([ann(), ann(start=9, end=10, quote="q")])
+    again = load(f)
+    assert dict(again.extra) == extra and len(again.annotations) == 2
+
+
+def test_date_times_keep_microseconds_and_offsets(tmp_path: Path):
+    from datetime import timedelta, timezone
+
+    odd = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=timezone(timedelta(hours=2)))
+    a = Annotation("d", 0, 1, "x", "supported", created=odd, updated=T)
+    text = dumps("ana", "c", [a])
+    assert "created = 2026-01-02T03:04:05.678901+02:00" in text
+    assert loads(text, tmp_path / "x.toml").annotations[0].created == odd
