@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from reviewer import __version__
 
-COMMANDS = ("review", "suspects")
+COMMANDS = ("review", "suspects", "stats", "export", "agree", "validate", "import", "merge")
 
 
 class UserError(Exception):
@@ -37,6 +37,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="your name; the file is DIR/NAME.toml (default: login name)",
     )
+    review.add_argument(
+        "--compare",
+        nargs="+",
+        metavar="FILE",
+        default=None,
+        help="adjudicate: show these annotators' labels on each sentence; your tags go to "
+        "DIR/NAME.toml (NAME defaults to 'adjudicated')",
+    )
 
     suspects = sub.add_parser("suspects", help="list the most suspect sentences")
     suspects.add_argument("paths", nargs="*", metavar="PATH", help="corpus folders or files")
@@ -50,6 +58,40 @@ def build_parser() -> argparse.ArgumentParser:
     suspects.add_argument(
         "--json", action="store_true", help="JSON Lines on stdout, one object per claim sentence"
     )
+
+    sets_help = "annotation files or folders (default: ./annotations)"
+    corpus_help = "the documents (default: the folder named like the set's corpus)"
+    stats = sub.add_parser("stats", help="progress per document and annotator")
+    stats.add_argument("paths", nargs="*", metavar="FILE_OR_FOLDER", help=sets_help)
+    stats.add_argument("--corpus", metavar="PATH", help=corpus_help)
+
+    exp = sub.add_parser("export", help="write annotations as jsonl, csv, prodigy, ...")
+    exp.add_argument("paths", nargs="*", metavar="FILE_OR_FOLDER", help=sets_help)
+    exp.add_argument(
+        "--format", required=True, choices=["jsonl", "csv", "prodigy", "labelstudio", "fever"]
+    )
+    exp.add_argument("--out", metavar="FILE", help="write here instead of stdout")
+    exp.add_argument("--corpus", metavar="PATH", help=corpus_help)
+
+    agree = sub.add_parser("agree", help="agreement between annotators")
+    agree.add_argument("paths", nargs="+", metavar="FILE", help="two or more annotation files")
+    agree.add_argument("--json", action="store_true", help="machine-readable output")
+
+    val = sub.add_parser("validate", help="check annotation files against schema and corpus")
+    val.add_argument("files", nargs="+", metavar="FILE")
+    val.add_argument("--corpus", metavar="PATH", help=corpus_help)
+
+    imp = sub.add_parser("import", help="turn a jsonl or prodigy export back into TOML")
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--format", required=True, choices=["jsonl", "prodigy"])
+    imp.add_argument("--annotator", metavar="NAME", help="name of the new set")
+    imp.add_argument("--annotations", metavar="DIR", default="annotations")
+    imp.add_argument("--out", metavar="FILE", help="default: DIR/NAME.toml (never overwritten)")
+
+    merge = sub.add_parser("merge", help="one set from several annotators")
+    merge.add_argument("paths", nargs="+", metavar="FILE")
+    merge.add_argument("--out", metavar="FILE", required=True)
+    merge.add_argument("--annotator", metavar="NAME", default="merged")
     return parser
 
 
@@ -66,6 +108,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from reviewer.cli.suspects import run as run_suspects
 
             return run_suspects(args)
+        if args.command in ("stats", "export", "agree", "validate", "import", "merge"):
+            from reviewer.cli import sets
+
+            handler = getattr(sets, f"run_{args.command}")
+            return int(handler(args))
         from reviewer.cli.review import run as run_review
 
         return run_review(args)

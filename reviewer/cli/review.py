@@ -10,6 +10,7 @@ from pathlib import Path
 
 from reviewer.cli import UserError
 from reviewer.cli.common import load_or_exit
+from reviewer.core.corpus import Corpus
 from reviewer.core.session import Session, StoreError
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -24,8 +25,36 @@ def default_annotator() -> str:
     return name or "reviewer"
 
 
+def compare_votes(files: list[str], corpus: Corpus) -> dict[tuple[str, int, int], dict[str, str]]:
+    """Each compared annotator's label per sentence, re-anchored to the documents as they are."""
+    from reviewer.core.export import ExportError, load_sets
+    from reviewer.core.store import anchor_all
+
+    try:
+        sets = load_sets(files)
+    except (StoreError, ExportError) as exc:
+        raise UserError(str(exc)) from None
+    names = [s.annotator for s in sets]
+    if len(set(names)) != len(names):
+        raise UserError(f"--compare: the same annotator appears twice ({', '.join(names)})")
+    texts = {d.id: (d.text, [(x.start, x.end) for x in d.sentences]) for d in corpus.documents}
+    votes: dict[tuple[str, int, int], dict[str, str]] = {}
+    for s in sets:
+        if s.corpus and s.corpus != corpus.name:
+            raise UserError(f'{s.path}: made on corpus "{s.corpus}", this is "{corpus.name}"')
+        result = anchor_all(s.annotations, texts)
+        if result.orphans:
+            print(
+                f"reviewer: {s.path}: {len(result.orphans)} tag(s) no longer match the documents",
+                file=sys.stderr,
+            )
+        for a in result.anchored:
+            votes.setdefault(a.key, {})[s.annotator] = a.label
+    return votes
+
+
 def open_session(args: argparse.Namespace, corpus) -> Session:
-    annotator = args.annotator or default_annotator()
+    annotator = args.annotator or ("adjudicated" if args.compare else default_annotator())
     if not _NAME.match(annotator):
         raise UserError(
             f'annotator name "{annotator}" must be letters, digits, ".", "_" or "-" '
@@ -42,12 +71,13 @@ def open_session(args: argparse.Namespace, corpus) -> Session:
 
 def run(args: argparse.Namespace) -> int:
     corpus = load_or_exit(args.paths)
+    votes = compare_votes(args.compare, corpus) if args.compare else None
     session = open_session(args, corpus)
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         session.close()
         raise UserError("the review app needs a terminal (stdin and stdout must be a TTY)")
     from reviewer.app import ReviewerApp
 
-    ReviewerApp(corpus, session).run()
+    ReviewerApp(corpus, session, votes).run()
     session.close()
     return 0

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 
 from reviewer.cli.common import load_or_exit
+from reviewer.core.jsonlines import jsonl_line
 from reviewer.core.suspects import Assessment, assess_corpus
 
 
@@ -40,8 +40,7 @@ def run(args: argparse.Namespace) -> int:
         out = sys.stdout
         for results in assess_corpus(corpus, progress):
             for a in results:
-                out.write(json.dumps(a.to_json(), ensure_ascii=False, separators=(", ", ": ")))
-                out.write("\n")
+                out.write(jsonl_line(a.to_json()))
         out.flush()
         return 0
     everything: list[Assessment] = []

@@ -1,0 +1,490 @@
+"""Commands on annotation sets: stats, export, agree, validate, import, merge."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from reviewer.cli import UserError
+from reviewer.core import agreement as agr
+from reviewer.core import navigation as nav
+from reviewer.core.corpus import Corpus, load_corpus
+from reviewer.core.export import (
+    ExportError,
+    check_same_corpus,
+    export,
+    import_records,
+    load_sets,
+)
+from reviewer.core.store import (
+    LABELS,
+    Annotation,
+    AnnotationSet,
+    Evidence,
+    Store,
+    StoreError,
+    annotation_from_dict,
+    table_line,
+    write_atomic,
+)
+
+# --------------------------------------------------------------------------------------------
+# Shared helpers
+
+
+def _sets(paths: Sequence[str]) -> list[AnnotationSet]:
+    try:
+        return load_sets(list(paths) or ["annotations"])
+    except (StoreError, ExportError) as exc:
+        raise UserError(str(exc)) from None
+
+
+def _corpus_for(sets: Sequence[AnnotationSet], explicit: str | None, *, quiet: bool = False):
+    """The corpus the sets were made on: --corpus, else a folder named like the set's corpus."""
+    candidates = [explicit] if explicit else sorted({s.corpus for s in sets if s.corpus})
+    for c in candidates:
+        if c and Path(c).exists():
+            result = load_corpus([c])
+            for problem in result.problems:
+                if not quiet:
+                    print(f"reviewer: {problem}", file=sys.stderr)
+            if result.corpus.documents:
+                return result.corpus
+    if explicit:
+        raise UserError(f"{explicit}: no documents to read")
+    return None
+
+
+def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """A rich table on a terminal; tab-separated lines (header first) when piped."""
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=title)
+        for i, c in enumerate(columns):
+            table.add_column(c, justify="left" if i < 2 else "right")
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        Console().print(table)
+    else:
+        print(f"# {title}")
+        print("\t".join(columns))
+        for row in rows:
+            print("\t".join("" if v is None else str(v) for v in row))
+
+
+def _fmt(x: float | None, digits: int = 3) -> str:
+    return "n/a" if x is None else f"{x:.{digits}f}"
+
+
+def _refuse_overwrite(out: Path, inputs: Sequence[Path] = ()) -> None:
+    if out.exists() and out.suffix == ".toml":
+        raise UserError(f"{out}: already exists; reviewer will not overwrite an annotation set")
+    for p in inputs:
+        if out.resolve() == p.resolve():
+            raise UserError(f"{out}: is one of the input files; choose another --out")
+
+
+# --------------------------------------------------------------------------------------------
+# stats
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    sets = _sets(args.paths)
+    corpus = _corpus_for(sets, args.corpus)
+    scores = _scores(corpus) if corpus is not None else {}
+    columns = ["annotator", "document", "claims", "tagged", *LABELS, "suspects left", "progress"]
+    rows = []
+    for s in sets:
+        by_doc: dict[str, list[Annotation]] = {}
+        for a in s.annotations:
+            by_doc.setdefault(a.doc, []).append(a)
+        docs = [d.id for d in corpus.documents] if corpus is not None else sorted(by_doc)
+        totals = [0, 0, 0, 0, 0, 0]
+        for doc_id in docs:
+            tags = by_doc.get(doc_id, [])
+            keys = {(a.start, a.end) for a in tags}
+            doc = corpus.get(doc_id) if corpus is not None else None
+            claims = len(doc.claims) if doc is not None else None
+            left = None
+            if doc is not None and scores:
+                left = sum(
+                    1
+                    for c in doc.claims
+                    if nav.is_suspect(scores.get((doc_id, c.start)))
+                    and (c.start, c.end) not in keys
+                )
+            counts = [sum(a.label == label for a in tags) for label in LABELS]
+            progress = f"{100 * len(tags) / claims:.0f}%" if claims else None
+            rows.append([s.annotator, doc_id, claims, len(tags), *counts, left, progress])
+            for i, v in enumerate([claims or 0, len(tags), *counts, left or 0]):
+                totals[i] += v
+        total_claims = totals[0] if corpus is not None else None
+        progress = f"{100 * totals[1] / total_claims:.0f}%" if total_claims else None
+        rows.append(
+            [
+                s.annotator,
+                "TOTAL",
+                total_claims,
+                totals[1],
+                *totals[2:5],
+                totals[5] if scores else None,
+                progress,
+            ]
+        )
+    title = "Annotation progress" + ("" if corpus else " (no corpus found: pass --corpus)")
+    print_table(title, columns, rows)
+    return 0
+
+
+def _scores(corpus: Corpus) -> dict[tuple[str, int], Any]:
+    from reviewer.core.cache import load_cached, save_cached
+    from reviewer.core.suspects import assess_corpus
+
+    cached = load_cached(corpus)
+    if cached is None:
+        cached = [a for group in assess_corpus(corpus) for a in group]
+        save_cached(corpus, cached)
+    return {(a.doc, a.start): a for a in cached}
+
+
+# --------------------------------------------------------------------------------------------
+# export
+
+
+def run_export(args: argparse.Namespace) -> int:
+    sets = _sets(args.paths)
+    try:
+        check_same_corpus(sets)
+        corpus = _corpus_for(sets, args.corpus, quiet=True)
+        text = export(args.format, sets, corpus)
+    except ExportError as exc:
+        raise UserError(str(exc)) from None
+    if args.out:
+        out = Path(args.out)
+        _refuse_overwrite(out, [s.path for s in sets])
+        try:
+            write_atomic(out, text)
+        except StoreError as exc:
+            raise UserError(str(exc)) from None
+        n = sum(len(s.annotations) for s in sets)
+        print(f"wrote {n} annotations as {args.format} to {out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
+# agree
+
+
+def items_by_sentence(sets: Sequence[AnnotationSet]) -> dict[tuple[str, int, int], dict[str, str]]:
+    items: dict[tuple[str, int, int], dict[str, str]] = {}
+    for s in sets:
+        for a in s.annotations:
+            items.setdefault(a.key, {})[s.annotator] = a.label
+    return items
+
+
+def _distinct_annotators(sets: Sequence[AnnotationSet]) -> list[str]:
+    names = [s.annotator for s in sets]
+    if len(set(names)) != len(names):
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        raise UserError(f"the same annotator appears in several files: {', '.join(dupes)}")
+    if len(names) < 2:
+        raise UserError("agreement needs at least two annotation files")
+    return names
+
+
+def agreement_report(sets: Sequence[AnnotationSet]) -> dict[str, Any]:
+    names = _distinct_annotators(sets)
+    try:
+        check_same_corpus(sets)
+    except ExportError as exc:
+        raise UserError(str(exc)) from None
+    items = items_by_sentence(sets)
+    shared = {k: v for k, v in items.items() if len(v) >= 2}
+    quotes = {a.key: a.quote for s in sets for a in s.annotations}
+    pairs = []
+    for i, first in enumerate(names):
+        for second in names[i + 1 :]:
+            r = agr.pair_report(list(shared.values()), first, second, LABELS)
+            pairs.append(
+                {
+                    "annotators": [first, second],
+                    "items": r.items,
+                    "agreement": r.agreement,
+                    "cohen_kappa": r.kappa,
+                    "confusion": r.confusion,
+                }
+            )
+    disagreements = [
+        {"doc": k[0], "start": k[1], "end": k[2], "quote": quotes[k], "labels": v}
+        for k, v in sorted(shared.items())
+        if len(set(v.values())) > 1
+    ]
+    values = list(shared.values())
+    return {
+        "annotators": names,
+        "items": len(shared),
+        "raw_agreement": agr.raw_agreement(values),
+        "fleiss_kappa": agr.fleiss_kappa(values),
+        "krippendorff_alpha": agr.krippendorff_alpha_nominal(values),
+        "pairs": pairs,
+        "disagreements": disagreements,
+    }
+
+
+def run_agree(args: argparse.Namespace) -> int:
+    report = agreement_report(_sets(args.paths))
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return 0
+    print_table(
+        f"Agreement on {report['items']} claims tagged by at least two of "
+        + ", ".join(report["annotators"]),
+        ["measure", "value"],
+        [
+            ["raw agreement", _fmt(report["raw_agreement"])],
+            ["Fleiss' kappa", _fmt(report["fleiss_kappa"])],
+            ["Krippendorff's alpha (nominal)", _fmt(report["krippendorff_alpha"])],
+        ]
+        + [
+            [
+                f"Cohen's kappa {p['annotators'][0]} / {p['annotators'][1]} ({p['items']} items)",
+                _fmt(p["cohen_kappa"]),
+            ]
+            for p in report["pairs"]
+        ],
+    )
+    for p in report["pairs"]:
+        a, b = p["annotators"]
+        print_table(
+            f"Confusion: rows {a}, columns {b}",
+            [f"{a} \\ {b}", *LABELS],
+            [[label, *(p["confusion"][label][x] for x in LABELS)] for label in LABELS],
+        )
+    print_table(
+        f"{len(report['disagreements'])} disagreements",
+        ["document", "start", "labels", "sentence"],
+        [
+            [
+                d["doc"],
+                d["start"],
+                ", ".join(f"{k}={v}" for k, v in d["labels"].items()),
+                d["quote"][:80],
+            ]
+            for d in report["disagreements"]
+        ],
+    )
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
+# validate
+
+
+def validate_file(path: Path, corpus: Corpus | None) -> list[str]:
+    """Every problem of one annotation file, one line each, with file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [f"{path}: cannot read ({exc})"]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return [f"{path}: not valid TOML ({exc})"]
+    problems = []
+    if data.get("schema") != 1:
+        problems.append(f"{path}:1: schema is {data.get('schema')!r}, expected 1")
+    for key in ("annotator", "corpus"):
+        if not isinstance(data.get(key), str):
+            problems.append(f"{path}:1: {key} is missing or not a string")
+    raw = data.get("annotation", [])
+    if not isinstance(raw, list):
+        return problems + [f"{path}: annotation must be an array of tables"]
+    seen: set[tuple[str, int, int]] = set()
+    for i, item in enumerate(raw):
+        where = f"{path}:{table_line(text, i)}"
+        try:
+            a = annotation_from_dict(item)
+        except ValueError as exc:
+            problems.append(f"{where}: {exc}")
+            continue
+        if a.key in seen:
+            problems.append(f"{where}: a second annotation of the same sentence")
+        seen.add(a.key)
+        if corpus is None:
+            continue
+        problems.extend(
+            f"{where}: {p}" for p in _span_problems(corpus, a.doc, a.start, a.end, a.quote)
+        )
+        for n, e in enumerate(a.evidence, 1):
+            problems.extend(
+                f"{where}: evidence {n}: {p}"
+                for p in _span_problems(corpus, e.doc, e.start, e.end, e.quote)
+            )
+    return problems
+
+
+def _span_problems(corpus: Corpus, doc_id: str, start: int, end: int, quote: str) -> list[str]:
+    doc = corpus.get(doc_id)
+    if doc is None:
+        return [f'document "{doc_id}" is not in the corpus']
+    if not 0 <= start <= end <= len(doc.text):
+        return [f"offsets {start}:{end} out of range (document has {len(doc.text)} characters)"]
+    if doc.text[start:end] != quote:
+        return [f'quote differs from the text at {start}:{end} ("{doc.text[start:end][:60]}")']
+    return []
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.files]
+    for p in paths:
+        if not p.is_file():
+            raise UserError(f"{p}: no such file")
+    corpus_names = []
+    for p in paths:
+        try:
+            corpus_names.append(tomllib.loads(p.read_text(encoding="utf-8")).get("corpus", ""))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+            corpus_names.append("")
+    corpus = None
+    target = args.corpus or next((c for c in corpus_names if c and Path(c).exists()), None)
+    if target:
+        corpus = _corpus_for([], target, quiet=True)
+    else:
+        print("reviewer: no corpus found (pass --corpus): checked the schema only", file=sys.stderr)
+    problems = []
+    for p in paths:
+        found = validate_file(p, corpus)
+        problems.extend(found)
+        if not found:
+            print(f"{p}: ok", file=sys.stderr)
+    for line in problems:
+        print(line)
+    return 1 if problems else 0
+
+
+# --------------------------------------------------------------------------------------------
+# import
+
+
+def run_import(args: argparse.Namespace) -> int:
+    source = Path(args.file)
+    try:
+        lines = source.read_text(encoding="utf-8").split("\n")  # JSONL: records end at \n only
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"{source}: cannot read ({exc})") from None
+    try:
+        records = import_records(lines, args.format, str(source))
+    except ExportError as exc:
+        raise UserError(str(exc)) from None
+    if not records:
+        raise UserError(f"{source}: no annotations to import")
+    annotators = sorted({who for who, _, _ in records if who})
+    name = args.annotator or (annotators[0] if len(annotators) == 1 else None)
+    if not name:
+        raise UserError(
+            f"{source}: holds annotators {', '.join(annotators) or '(none named)'}; "
+            "pass --annotator NAME for the new set"
+        )
+    corpora = sorted({c for _, c, _ in records if c})
+    if len(corpora) > 1:
+        raise UserError(f"{source}: records from different corpora: {', '.join(corpora)}")
+    by_key: dict[tuple[str, int, int], Annotation] = {}
+    for _, _, a in records:
+        if a.key in by_key:
+            raise UserError(f"{source}: two annotations of {a.doc} {a.start}:{a.end}")
+        by_key[a.key] = a
+    out = Path(args.out) if args.out else Path(args.annotations) / f"{name}.toml"
+    _refuse_overwrite(out)
+    if out.exists():
+        raise UserError(f"{out}: already exists; choose another --out")
+    try:
+        Store(out, name, corpora[0] if corpora else "").save(by_key.values())
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    print(f"imported {len(by_key)} annotations for {name} into {out}", file=sys.stderr)
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
+# merge
+
+
+def merge_sets(sets: Sequence[AnnotationSet]) -> tuple[list[Annotation], list[dict[str, Any]]]:
+    """Agreed (or single) tags as merged annotations with their votes; disagreements apart."""
+    by_key: dict[tuple[str, int, int], list[tuple[str, Annotation]]] = {}
+    for s in sets:
+        for a in s.annotations:
+            by_key.setdefault(a.key, []).append((s.annotator, a))
+    merged, disagreements = [], []
+    for key in sorted(by_key):
+        votes = by_key[key]
+        labels = {a.label for _, a in votes}
+        first = votes[0][1]
+        vote_table = {who: a.label for who, a in votes}
+        if len(labels) > 1:
+            disagreements.append(
+                {
+                    "doc": key[0],
+                    "start": key[1],
+                    "end": key[2],
+                    "quote": first.quote,
+                    "votes": vote_table,
+                }
+            )
+            continue
+        evidence: list[Evidence] = []
+        for _, a in votes:
+            evidence.extend(e for e in a.evidence if e not in evidence)
+        notes = "; ".join(f"{who}: {a.note}" for who, a in votes if a.note)
+        created = [a.created for _, a in votes if a.created]
+        updated = [a.updated for _, a in votes if a.updated]
+        scores = [a.suspicion for _, a in votes if a.suspicion is not None]
+        merged.append(
+            first.with_changes(
+                note=notes,
+                evidence=tuple(evidence),
+                created=min(created) if created else None,
+                updated=max(updated) if updated else None,
+                suspicion=scores[0] if scores else None,
+                extra={**first.extra, "votes": vote_table},
+            )
+        )
+    return merged, disagreements
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    sets = _sets(args.paths)
+    _distinct_annotators(sets)
+    try:
+        corpus_name = check_same_corpus(sets)
+    except ExportError as exc:
+        raise UserError(str(exc)) from None
+    out = Path(args.out)
+    _refuse_overwrite(out, [s.path for s in sets])
+    if out.exists():
+        raise UserError(f"{out}: already exists; choose another --out")
+    merged, disagreements = merge_sets(sets)
+    extra = {"merged_from": [s.annotator for s in sets]}
+    if disagreements:
+        extra["disagreement"] = disagreements  # type: ignore[assignment]
+    try:
+        Store(out, args.annotator, corpus_name, extra).save(merged)
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    print(
+        f"merged {len(sets)} sets into {out}: {len(merged)} tags carried over, "
+        f"{len(disagreements)} disagreements left for adjudication "
+        f"(reviewer review --compare {' '.join(str(s.path) for s in sets)})",
+        file=sys.stderr,
+    )
+    return 0

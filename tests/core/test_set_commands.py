@@ -1,0 +1,136 @@
+"""The annotation-set commands through the real CLI entry: output, files and exit codes."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from reviewer.cli import main
+from reviewer.core.corpus import load_corpus
+from reviewer.core.session import Session
+from tests.conftest import SEEDS
+
+
+@pytest.fixture
+def two_reviewers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """ana and bo tag the same four seed claims; they disagree on one."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "seeds").symlink_to(SEEDS)
+    corpus = load_corpus(["seeds"]).corpus
+    doc = corpus.documents[0]
+    c = doc.claims
+    for who, labels in (
+        ("ana", ["supported", "fabricated", "contradicted", "supported"]),
+        ("bo", ["supported", "fabricated", "supported", "supported"]),
+    ):
+        s = Session(corpus, Path("annotations") / f"{who}.toml", who)
+        for claim, label in zip(c, labels, strict=False):
+            s.tag(doc, claim, label, 0.5)
+        s.set_note(doc, c[1], f"{who} checked the wire")
+        s.close()
+    return tmp_path / "annotations"
+
+
+def test_stats_counts_per_document_and_totals(two_reviewers: Path, capsys):
+    assert main(["stats"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    header = out[1].split("\t")
+    assert header[:4] == ["annotator", "document", "claims", "tagged"]
+    total = next(line.split("\t") for line in out if line.startswith("ana\tTOTAL"))
+    row = dict(zip(header, total, strict=True))
+    assert row["tagged"] == "4" and row["supported"] == "2" and row["fabricated"] == "1"
+    assert row["claims"] == str(sum(len(d.claims) for d in load_corpus([SEEDS]).corpus.documents))
+
+
+def test_agree_json_numbers_and_disagreements(two_reviewers: Path, capsys):
+    assert main(["agree", "annotations/ana.toml", "annotations/bo.toml", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["items"] == 4 and report["raw_agreement"] == pytest.approx(0.75)
+    (pair,) = report["pairs"]
+    assert pair["confusion"]["contradicted"]["supported"] == 1
+    # po = 3/4; ana: s2 f1 c1, bo: s3 f1 -> pe = (2*3 + 1*1) / 16
+    assert pair["cohen_kappa"] == pytest.approx((0.75 - 7 / 16) / (1 - 7 / 16))
+    (d,) = report["disagreements"]
+    assert d["labels"] == {"ana": "contradicted", "bo": "supported"}
+
+
+def test_export_each_format_to_file_and_refuses_to_clobber_a_set(two_reviewers: Path, capsys):
+    for fmt in ("jsonl", "csv", "prodigy", "labelstudio", "fever"):
+        out = Path(f"out.{fmt}")
+        assert main(["export", "annotations", "--format", fmt, "--out", str(out)]) == 0
+        assert out.stat().st_size > 0
+    before = Path("annotations/ana.toml").read_bytes()
+    assert (
+        main(
+            ["export", "annotations/ana.toml", "--format", "jsonl", "--out", "annotations/ana.toml"]
+        )
+        == 2
+    )
+    assert Path("annotations/ana.toml").read_bytes() == before
+    assert "will not overwrite" in capsys.readouterr().err
+
+
+def test_export_import_round_trip_through_the_cli(two_reviewers: Path):
+    assert main(["export", "annotations/ana.toml", "--format", "jsonl", "--out", "ana.jsonl"]) == 0
+    assert main(["import", "ana.jsonl", "--format", "jsonl", "--out", "back.toml"]) == 0
+    assert Path("back.toml").read_text() == Path("annotations/ana.toml").read_text()
+    assert main(["export", "annotations/bo.toml", "--format", "prodigy", "--out", "bo.jsonl"]) == 0
+    assert main(["import", "bo.jsonl", "--format", "prodigy", "--out", "bo2.toml"]) == 0
+    a = tomllib.loads(Path("bo2.toml").read_text())["annotation"]
+    b = tomllib.loads(Path("annotations/bo.toml").read_text())["annotation"]
+    assert [(x["doc"], x["start"], x["label"], x.get("note")) for x in a] == [
+        (x["doc"], x["start"], x["label"], x.get("note")) for x in b
+    ]
+    # Never onto an existing set.
+    assert main(["import", "ana.jsonl", "--format", "jsonl"]) == 2
+
+
+def test_validate_reports_each_problem_with_file_and_line(two_reviewers: Path, capsys):
+    assert main(["validate", "annotations/ana.toml"]) == 0
+    text = Path("annotations/ana.toml").read_text()
+    broken = text.replace('label = "fabricated"', 'label = "wrong"', 1)
+    first_quote = next(line for line in text.splitlines() if line.startswith("quote = "))
+    broken = broken.replace(first_quote, 'quote = "not the text"', 1)
+    Path("broken.toml").write_text(broken)
+    capsys.readouterr()
+    assert main(["validate", "broken.toml", "--corpus", "seeds"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    assert all(line.startswith("broken.toml:") for line in lines)
+    assert any('unknown label "wrong"' in line for line in lines)
+    assert any("quote differs from the text" in line for line in lines)
+    for line in lines:
+        n = int(line.split(":")[1])
+        assert broken.splitlines()[n - 1] == "[[annotation]]"
+
+
+def test_merge_carries_agreement_and_keeps_disagreements(two_reviewers: Path):
+    assert main(["merge", "annotations/ana.toml", "annotations/bo.toml", "--out", "m.toml"]) == 0
+    data = tomllib.loads(Path("m.toml").read_text())
+    assert data["merged_from"] == ["ana", "bo"]
+    assert len(data["annotation"]) == 3
+    assert all(set(a["votes"]) == {"ana", "bo"} for a in data["annotation"])
+    noted = next(a for a in data["annotation"] if a["label"] == "fabricated")
+    assert noted["note"] == "ana: ana checked the wire; bo: bo checked the wire"
+    (d,) = data["disagreement"]
+    assert d["votes"] == {"ana": "contradicted", "bo": "supported"}
+    assert main(["merge", "annotations/ana.toml", "annotations/bo.toml", "--out", "m.toml"]) == 2
+
+
+def test_sets_from_different_corpora_are_refused(two_reviewers: Path, capsys):
+    other = Path("annotations/bo.toml").read_text().replace('corpus = "seeds"', 'corpus = "other"')
+    Path("other.toml").write_text(other)
+    assert main(["agree", "annotations/ana.toml", "other.toml"]) == 2
+    assert "different corpora" in capsys.readouterr().err
+    assert main(["merge", "annotations/ana.toml", "other.toml", "--out", "x.toml"]) == 2
+    assert not Path("x.toml").exists()
+
+
+def test_unknown_schema_is_a_clear_error(two_reviewers: Path, capsys):
+    Path("v2.toml").write_text('schema = 2\nannotator = "x"\ncorpus = "seeds"\n')
+    assert main(["agree", "annotations/ana.toml", "v2.toml"]) == 2
+    err = capsys.readouterr().err
+    assert "v2.toml:1: unknown schema 2" in err and "\n" not in err.strip()
