@@ -9,7 +9,7 @@ from textual.screen import Screen
 
 from reviewer.core.corpus import Corpus
 from reviewer.core.session import Session
-from reviewer.screens.review import BINDINGS, ReviewScreen
+from reviewer.screens.review import BINDINGS, ReviewScreen, Votes
 
 
 class ReviewerApp(App[None]):
@@ -17,13 +17,14 @@ class ReviewerApp(App[None]):
     TITLE = "reviewer"
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, corpus: Corpus, session: Session) -> None:
+    def __init__(self, corpus: Corpus, session: Session, compare: Votes | None = None) -> None:
         super().__init__()
         self.corpus = corpus
         self.session = session
+        self.compare = compare
 
     def get_default_screen(self) -> Screen:
-        return ReviewScreen(self.corpus, self.session)
+        return ReviewScreen(self.corpus, self.session, self.compare)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

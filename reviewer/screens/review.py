@@ -22,7 +22,8 @@ from reviewer.widgets.document_list import DocumentList, DocumentStats
 from reviewer.widgets.document_view import DocumentView
 from reviewer.widgets.evidence_panel import EvidencePanel
 
-LABEL_KEYS = {"s": "supported", "c": "contradicted", "f": "fabricated"}
+LABEL_LETTER = {"supported": "S", "contradicted": "C", "fabricated": "F"}
+Votes = dict[tuple[str, int, int], dict[str, str]]
 NARROW = 110  # below this width the evidence panel goes under the text
 
 
@@ -97,6 +98,22 @@ BINDINGS = [
     _key("a", "note", "Note", "Add or edit a note on the tagged sentence", False, id="note.edit"),
     _key("u,ctrl+z", "undo", "Undo", "Undo the last change (any document)", id="history.undo"),
     _key("ctrl+y", "redo", "Redo", "Redo the change last undone", False, id="history.redo"),
+    _key(
+        "d",
+        "disagreement(1)",
+        "Disagreement",
+        "Next disagreement between reviewers not yet adjudicated (--compare)",
+        False,
+        id="disagreement.next",
+    ),
+    _key(
+        "D",
+        "disagreement(-1)",
+        "Prev disagreement",
+        "Previous disagreement not yet adjudicated (--compare)",
+        False,
+        id="disagreement.previous",
+    ),
     _key("slash", "search", "Search", "Search all documents", id="search.open"),
     _key(
         "o",
@@ -139,10 +156,12 @@ class ReviewScreen(Screen[None]):
             self.total = total
             self.final = final
 
-    def __init__(self, corpus: Corpus, session: Session) -> None:
+    def __init__(self, corpus: Corpus, session: Session, compare: Votes | None = None) -> None:
         super().__init__()
         self.corpus = corpus
         self.session = session
+        # Adjudication: each compared annotator's label per sentence (None: not comparing).
+        self.compare = compare
         self.assessments: dict[tuple[str, int], Assessment] = {}
         self.scored_groups: set[str] = set()
         self.scoring = "scoring…"
@@ -165,6 +184,7 @@ class ReviewScreen(Screen[None]):
         view = self.query_one(DocumentView)
         view.label_of = self._label_of
         view.level_of = self._level_of
+        view.mark_of = self._mark_of
         self.query_one(DocumentList).populate(
             [self._stats(i) for i in range(len(self.corpus.documents))]
         )
@@ -199,6 +219,22 @@ class ReviewScreen(Screen[None]):
 
     def _level_of(self, doc: Document, s: Sentence) -> int:
         return nav.suspect_level(self.assessments.get((doc.id, s.start)))
+
+    def _votes(self, doc: Document, s: Sentence) -> dict[str, str]:
+        if self.compare is None:
+            return {}
+        return self.compare.get((doc.id, s.start, s.end), {})
+
+    def _disputed(self, doc: Document, s: Sentence) -> bool:
+        return len(set(self._votes(doc, s).values())) > 1
+
+    def _mark_of(self, doc: Document, s: Sentence) -> str:
+        label = self._label_of(doc, s)
+        if label:
+            return LABEL_LETTER[label]
+        if self._disputed(doc, s):
+            return "≠"
+        return "!" if self._level_of(doc, s) else ""
 
     def _is_tagged(self, doc: Document, s: Sentence) -> bool:
         return self.session.get(doc, s) is not None
@@ -254,7 +290,8 @@ class ReviewScreen(Screen[None]):
             a = self.assessments.get((self.doc.id, s.start))
             if a is None and self.doc.group in self.scored_groups:
                 a = None
-            self.query_one(EvidencePanel).show(position, a, self.session.get(self.doc, s))
+            votes = sorted(self._votes(self.doc, s).items()) if self.compare is not None else None
+            self.query_one(EvidencePanel).show(position, a, self.session.get(self.doc, s), votes)
         self._refresh_status()
 
     def _refresh_status(self) -> None:
@@ -348,6 +385,8 @@ class ReviewScreen(Screen[None]):
             n = int(parameters[0]) if parameters else 0  # type: ignore[call-overload]
             tagged = s is not None and self.session.get(self.doc, s) is not None
             return True if (a is not None and n <= len(a.evidence) and tagged) else None
+        if action == "disagreement":
+            return self.compare is not None
         if action == "orphans":
             return True if self.session.orphans else None
         return True
@@ -375,6 +414,13 @@ class ReviewScreen(Screen[None]):
                 nav.is_suspect(self.assessments.get((d.id, s.start))) and not self._is_tagged(d, s)
             ),
             "other untagged suspect",
+        )
+
+    def action_disagreement(self, step: int) -> None:
+        self._jump(
+            step,
+            lambda d, s: self._disputed(d, s) and not self._is_tagged(d, s),
+            "other disagreement to adjudicate",
         )
 
     def action_untagged(self) -> None:
@@ -416,7 +462,9 @@ class ReviewScreen(Screen[None]):
         if s is None:
             return
         a = self.assessments.get((self.doc.id, s.start))
-        if self._guarded(lambda: self.session.tag(self.doc, s, label, a.score if a else None)):
+        votes = self._votes(self.doc, s) or None
+        score = a.score if a else None
+        if self._guarded(lambda: self.session.tag(self.doc, s, label, score, votes)):
             self._remember()
 
     def action_clear(self) -> None:

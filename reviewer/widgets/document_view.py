@@ -14,8 +14,7 @@ from textual.strip import Strip
 
 from reviewer.core.corpus import Document, Sentence
 
-GUTTER = 3  # cursor bar, then the label letter or "!" for an untagged suspect, then a space
-LABEL_LETTER = {"supported": "S", "contradicted": "C", "fabricated": "F"}
+GUTTER = 3  # cursor bar, then the sentence's mark (see ``mark_of``), then a space
 
 
 def wrap(text: str, width: int) -> list[tuple[int, int]]:
@@ -83,6 +82,8 @@ class DocumentView(ScrollView, can_focus=False):
         # Callbacks into the screen's state: the session is the only source of labels.
         self.label_of: Callable[[Document, Sentence], str | None] = lambda d, s: None
         self.level_of: Callable[[Document, Sentence], int] = lambda d, s: 0
+        # The gutter letter of a claim: its label, "≠" (reviewers disagree), "!" (suspect), or "".
+        self.mark_of: Callable[[Document, Sentence], str] = lambda d, s: ""
         self._rows: list[tuple[int, int]] = []
         self._row_starts: list[int] = []
         self._wrapped_width = -1
@@ -222,11 +223,8 @@ class DocumentView(ScrollView, can_focus=False):
         stop_at = bisect_left(self._sentence_starts, max(end, start + 1))
         for k in range(first, stop_at):
             s = doc.sentences[k]
-            if not s.is_claim:
-                continue
-            label = self.label_of(doc, s)
-            if label or self.level_of(doc, s):
-                mark = LABEL_LETTER[label] if label else "!"
+            if s.is_claim and (found := self.mark_of(doc, s)):
+                mark = found
                 break
         segments = [
             Segment("▌" if on_cursor else " ", gutter + cursor_style if on_cursor else gutter),

@@ -1,0 +1,59 @@
+"""Adjudication: reviewer review --compare shows each label; d/D walk the disagreements."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from reviewer.app import ReviewerApp
+from reviewer.cli.review import compare_votes
+from reviewer.core.corpus import load_corpus
+from reviewer.core.session import Session
+from reviewer.screens.review import ReviewScreen
+from tests.conftest import SEEDS
+
+
+async def test_compare_mode_walks_disagreements_and_records_votes(tmp_path: Path):
+    corpus = load_corpus([SEEDS]).corpus
+    d0, d2 = corpus.documents[0], corpus.documents[2]
+    plan = {
+        "ana": [(d0, 0, "supported"), (d0, 3, "fabricated"), (d2, 1, "supported")],
+        "bo": [(d0, 0, "supported"), (d0, 3, "supported"), (d2, 1, "contradicted")],
+    }
+    for who, tags in plan.items():
+        s = Session(corpus, tmp_path / f"{who}.toml", who)
+        for doc, n, label in tags:
+            s.tag(doc, doc.claims[n], label)
+        s.close()
+    votes = compare_votes([str(tmp_path / "ana.toml"), str(tmp_path / "bo.toml")], corpus)
+    session = Session(corpus, tmp_path / "adjudicated.toml", "adjudicated")
+    app = ReviewerApp(corpus, session, votes)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await pilot.press("d")
+        assert screen.sentence == d0.claims[3]
+        panel = str(screen.query_one("#evidence-body").render())
+        assert "ana fabricated" in panel and "bo supported" in panel
+        await pilot.press("d")
+        assert (screen.doc, screen.sentence) == (d2, d2.claims[1])
+        await pilot.press("D")
+        assert screen.sentence == d0.claims[3]
+        await pilot.press("f", "d")  # adjudicated: d now skips it
+        assert (screen.doc, screen.sentence) == (d2, d2.claims[1])
+    data = tomllib.loads((tmp_path / "adjudicated.toml").read_text())
+    (a,) = data["annotation"]
+    assert a["label"] == "fabricated" and a["votes"] == {"ana": "fabricated", "bo": "supported"}
+    assert data["annotator"] == "adjudicated"
+
+
+async def test_d_is_inactive_outside_compare_mode(tmp_path: Path):
+    corpus = load_corpus([SEEDS]).corpus
+    app = ReviewerApp(corpus, Session(corpus, tmp_path / "a.toml", "a"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        start = app.screen.sentence_index
+        await pilot.press("d")
+        assert app.screen.sentence_index == start
