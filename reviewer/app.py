@@ -9,6 +9,7 @@ from textual.screen import Screen
 
 from reviewer.core.corpus import Corpus
 from reviewer.core.session import Session
+from reviewer.core.suspects import prepare_workers
 from reviewer.screens.review import BINDINGS, ReviewScreen, Votes
 
 
@@ -22,6 +23,8 @@ class ReviewerApp(App[None]):
         self.corpus = corpus
         self.session = session
         self.compare = compare
+        # Scoring may use worker processes; they must be set up before Textual captures stderr.
+        prepare_workers(sum(len(d.claims) for d in corpus.documents))
 
     def get_default_screen(self) -> Screen:
         return ReviewScreen(self.corpus, self.session, self.compare)

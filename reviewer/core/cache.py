@@ -1,20 +1,25 @@
 """On-disk cache of suspect assessments, keyed by the corpus contents and the engine version.
 
-A second opening of a large corpus reads scores instead of computing them. A cache file that
-cannot be read is ignored (and rewritten): it only ever costs time, never correctness.
+A second opening of a large corpus reads scores instead of computing them. The file is a series
+of pickles, one per group, in the user's own cache folder and written only by reviewer. Texts are
+not stored (they are sliced from the corpus again), and groups are read one at a time so a
+reader in a thread never holds the interpreter for long. A cache file that cannot be read is
+ignored (and rewritten): it only ever costs time, never correctness.
 """
 
 from __future__ import annotations
 
 import contextlib
-import gzip
 import hashlib
-import json
 import os
+import pickle
+from collections.abc import Iterator
 from pathlib import Path
 
 from .corpus import Corpus
-from .suspects import ENGINE_VERSION, Assessment
+from .suspects import ENGINE_VERSION, Assessment, compact, expand
+
+_FORMAT = 3  # bump when the stored layout changes
 
 
 def cache_dir() -> Path:
@@ -23,26 +28,43 @@ def cache_dir() -> Path:
 
 
 def cache_key(corpus: Corpus) -> str:
-    return hashlib.sha256(f"{ENGINE_VERSION}:{corpus.fingerprint()}".encode()).hexdigest()[:32]
+    raw = f"{_FORMAT}:{ENGINE_VERSION}:{corpus.fingerprint()}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def _path(corpus: Corpus) -> Path:
+    return cache_dir() / f"{cache_key(corpus)}.pickle"
+
+
+def has_cached(corpus: Corpus) -> bool:
+    return _path(corpus).is_file()
+
+
+def iter_cached(corpus: Corpus) -> Iterator[list[Assessment]]:
+    """The cached groups, one list per group; raises OSError/ValueError if unreadable."""
+    # One pickle per record, each read with a fresh unpickler: records share no memo.
+    with open(_path(corpus), "rb") as fh:
+        count = pickle.load(fh)
+        if not isinstance(count, int):
+            raise ValueError("not a reviewer cache")
+        for _ in range(count):
+            yield expand(corpus, pickle.load(fh))
 
 
 def load_cached(corpus: Corpus) -> list[Assessment] | None:
-    path = cache_dir() / f"{cache_key(corpus)}.jsonl.gz"
     try:
-        with gzip.open(path, "rt", encoding="utf-8") as fh:
-            return [Assessment.from_json(json.loads(line)) for line in fh]
-    except (OSError, ValueError, KeyError, TypeError, EOFError):
+        return [a for group in iter_cached(corpus) for a in group]
+    except (OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
         return None
 
 
-def save_cached(corpus: Corpus, assessments: list[Assessment]) -> None:
-    folder = cache_dir()
+def save_cached(corpus: Corpus, groups: list[list[Assessment]]) -> None:
+    final = _path(corpus)
     with contextlib.suppress(OSError):
-        folder.mkdir(parents=True, exist_ok=True)
-        final = folder / f"{cache_key(corpus)}.jsonl.gz"
-        tmp = folder / f".{final.name}.{os.getpid()}.tmp"
-        with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=1) as fh:
-            for a in assessments:
-                fh.write(json.dumps(a.to_json(), ensure_ascii=False, separators=(",", ":")))
-                fh.write("\n")
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(len(groups), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            for group in groups:
+                pickle.dump(compact(group), fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, final)

@@ -567,9 +567,8 @@ def assess_group(docs: Sequence[Document]) -> list[Assessment]:
 Compact = tuple[str, str, int, int, float, str, tuple[str, ...], tuple[tuple[Any, ...], ...]]
 
 
-def _assess_group_compact(docs: Sequence[Document]) -> list[Compact]:
-    """``assess_group`` for worker processes: texts are left out (the parent has them), which
-    roughly halves what crosses the process boundary."""
+def compact(assessments: Sequence[Assessment]) -> list[Compact]:
+    """Assessments without their texts (whoever has the corpus can slice them again)."""
     return [
         (
             a.group,
@@ -581,11 +580,16 @@ def _assess_group_compact(docs: Sequence[Document]) -> list[Compact]:
             a.reasons,
             tuple((m.doc, m.start, m.end, m.similarity, m.stance) for m in a.evidence),
         )
-        for a in assess_group(docs)
+        for a in assessments
     ]
 
 
-def _expand(corpus: Corpus, rows: list[Compact]) -> list[Assessment]:
+def _assess_group_compact(docs: Sequence[Document]) -> list[Compact]:
+    """``assess_group`` for worker processes: texts stay out of what crosses the boundary."""
+    return compact(assess_group(docs))
+
+
+def expand(corpus: Corpus, rows: list[Compact]) -> list[Assessment]:
     out = []
     for group, doc_id, start, end, score, kind, reasons, evidence in rows:
         text = corpus.get(doc_id).text  # type: ignore[union-attr]
@@ -606,6 +610,18 @@ def default_workers(claims: int) -> int:
     if claims < PARALLEL_FROM:
         return 1
     return max(1, min(os.cpu_count() or 1, 8))
+
+
+def prepare_workers(claims: int) -> None:
+    """Start multiprocessing's resource tracker now, while stderr is the real one.
+
+    Started lazily, it passes ``sys.stderr.fileno()`` to its process; inside a TUI that captures
+    stderr, that is not a usable file descriptor and starting worker processes fails.
+    """
+    if default_workers(claims) > 1:
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
 
 
 def assess_corpus(
@@ -634,9 +650,16 @@ def assess_corpus(
     # "spawn": forking a process that runs threads (the app's workers) can deadlock the child.
     context = multiprocessing.get_context("spawn")
     chunk = max(1, len(groups) // (n * 16))
-    with ProcessPoolExecutor(max_workers=n, mp_context=context) as pool:
-        for rows in pool.map(_assess_group_compact, groups, chunksize=chunk):
-            results = _expand(corpus, rows)
+    try:
+        pool = ProcessPoolExecutor(max_workers=n, mp_context=context)
+        results_iter = pool.map(_assess_group_compact, groups, chunksize=chunk)
+    except (OSError, ValueError):
+        # No worker processes here (sandbox, captured stderr): the same results, on one core.
+        yield from assess_corpus(corpus, progress, workers=1)
+        return
+    with pool:
+        for rows in results_iter:
+            results = expand(corpus, rows)
             done += len(results)
             if progress is not None:
                 progress(done, total)

@@ -1,0 +1,42 @@
+"""The score cache gives back exactly what the engine computed, and bad caches cost only time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchmarks.synthetic import make_corpus
+from reviewer.core import cache
+from reviewer.core.corpus import load_corpus
+from reviewer.core.suspects import assess_corpus
+
+
+def test_cache_round_trips_many_groups_exactly(tmp_path: Path):
+    make_corpus(tmp_path / "c", groups=12, docs_per_group=3, sentences_per_doc=8, seed=5)
+    corpus = load_corpus([tmp_path / "c"]).corpus
+    groups = list(assess_corpus(corpus, workers=1))
+    assert cache.load_cached(corpus) is None
+    cache.save_cached(corpus, groups)
+    assert cache.load_cached(corpus) == [a for g in groups for a in g]
+    assert [len(g) for g in cache.iter_cached(corpus)] == [len(g) for g in groups]
+
+
+def test_unreadable_cache_is_ignored(tmp_path: Path):
+    make_corpus(tmp_path / "c", groups=2, docs_per_group=2, sentences_per_doc=3, seed=5)
+    corpus = load_corpus([tmp_path / "c"]).corpus
+    cache.save_cached(corpus, list(assess_corpus(corpus, workers=1)))
+    cache._path(corpus).write_bytes(b"garbage")
+    assert cache.load_cached(corpus) is None
+
+
+def test_pool_failure_falls_back_to_one_process(tmp_path: Path, monkeypatch):
+    from reviewer.core import suspects
+
+    make_corpus(tmp_path / "c", groups=4, docs_per_group=2, sentences_per_doc=3, seed=5)
+    corpus = load_corpus([tmp_path / "c"]).corpus
+
+    def no_pool(*args, **kwargs):
+        raise ValueError("bad value(s) in fds_to_keep")
+
+    monkeypatch.setattr(suspects, "ProcessPoolExecutor", no_pool)
+    expected = [a for g in assess_corpus(corpus, workers=1) for a in g]
+    assert [a for g in assess_corpus(corpus, workers=2) for a in g] == expected
