@@ -24,6 +24,7 @@ from .store import (
     anchor_all,
     load,
     now,
+    remove_stale_temps,
 )
 
 Key = tuple[str, int, int]
@@ -73,6 +74,8 @@ class Session:
             self.messages.append(
                 f"{annotation_file} is in use by another reviewer window; opened read-only"
             )
+        if not self.read_only and annotation_file.parent.is_dir():
+            remove_stale_temps(annotation_file)
         texts = {d.id: (d.text, [(s.start, s.end) for s in d.sentences]) for d in corpus.documents}
         result = anchor_all(existing.annotations if existing else (), texts)
         self._annotations: dict[Key, Annotation] = {a.key: a for a in result.anchored}
@@ -101,6 +104,15 @@ class Session:
 
     def annotation(self, key: Key) -> Annotation | None:
         return self._annotations.get(key)
+
+    @property
+    def count(self) -> int:
+        return len(self._annotations)
+
+    def warm(self) -> None:
+        """Fill the store's per-annotation text cache without writing (safe from a thread:
+        it only reads the annotations, and a save replaces the cache wholesale)."""
+        self.store.render(list(self._annotations.values()) + list(self.orphans))
 
     @property
     def annotations(self) -> list[Annotation]:
