@@ -291,14 +291,11 @@ _HIGH_RUN = re.compile(r"[\u0250-\U0010ffff]+")
 
 def _script_counts(text: str) -> tuple[int, int]:
     """(Latin letters, other letters) in ``text``; other scripts live above U+024F."""
-    letters = sum(map(str.isalpha, text))
     other = sum(sum(map(str.isalpha, run)) for run in _HIGH_RUN.findall(text))
+    if other == 0:
+        return (1 if text else 0), 0  # all Latin: the exact count is never needed
+    letters = sum(map(str.isalpha, text))
     return letters - other, other
-
-
-def _dominant_latin(text: str) -> bool:
-    latin, other = _script_counts(text)
-    return latin >= other
 
 
 def _foreign_share(line: str, dominant_latin: bool) -> float:
@@ -350,22 +347,33 @@ def _normal(s: str) -> str:
     return " ".join(_WORD.findall(s.casefold()))
 
 
-def _line_noise(line: str, dominant_latin: bool) -> str:
-    """Why a whole line is not prose, or empty when it may hold claims."""
-    words = _WORD.findall(line)
+_SHORT_LINE = 120  # characters; longer lines cannot be short furniture, so words go uncounted
+
+
+def _line_noise(line: str, dominant_latin: bool, mixed_scripts: bool) -> str:
+    """Why a whole line is not prose, or empty when it may hold claims.
+
+    ``mixed_scripts`` is False when the document has letters of one script only: then no line
+    can be in another language and the per-line count is skipped.
+    """
     stripped = line.rstrip()
-    if not words:
-        return "no words"
-    if _foreign_share(line, dominant_latin) > 0.4:
+    if len(stripped) < _SHORT_LINE:
+        words = _WORD.findall(line)
+        if not words:
+            return "no words"
+        n_words = len(words)
+    else:
+        n_words = _SHORT_LINE  # a long line has many words, or is one we treat as prose
+    if mixed_scripts and _foreign_share(line, dominant_latin) > 0.4:
         return "text in another language"
     if stripped.endswith(("...", "…")):
         return "truncated teaser"
     if _TIME_AGO.match(stripped):
         return "timestamp"
     ends_like_prose = stripped[-1] in _TERMINAL + _CLOSERS
-    if _BYLINE.match(stripped) and len(words) <= 8 and not ends_like_prose:
+    if _BYLINE.match(stripped) and n_words <= 8 and not ends_like_prose:
         return "byline"
-    if len(words) <= 4 and not ends_like_prose:
+    if n_words <= 4 and not ends_like_prose:
         return "page furniture (short line with no sentence punctuation)"
     return ""
 
@@ -376,7 +384,9 @@ def segment(text: str) -> list[Sentence]:
     Invariants (tested by property tests): spans are non-empty, in range, strictly increasing and
     non-overlapping, trimmed of whitespace, and ``text[start:end]`` is the sentence.
     """
-    dominant_latin = _dominant_latin(text)
+    latin, other = _script_counts(text)
+    dominant_latin = latin >= other
+    mixed_scripts = latin > 0 and other > 0
     spans: list[tuple[int, int, str]] = []
     seen_lines: set[str] = set()
     for lm in _LINE.finditer(text):
@@ -387,8 +397,9 @@ def segment(text: str) -> list[Sentence]:
         if marker and marker.end() < le:
             ls = marker.end()
         line = text[ls:le]
-        noise = _line_noise(line, dominant_latin)
-        key = _normal(line)
+        noise = _line_noise(line, dominant_latin, mixed_scripts)
+        # Repeated headlines are short; a long paragraph repeats only if repeated exactly.
+        key = _normal(line) if len(line) < _SHORT_LINE else line
         if not noise and key in seen_lines:
             noise = "repeats an earlier line verbatim"
         if not noise:

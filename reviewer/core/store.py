@@ -328,6 +328,17 @@ def write_atomic(path: Path, data: str) -> None:
             os.close(dfd)
 
 
+def remove_stale_temps(path: Path) -> int:
+    """Delete temporary files a killed writer of ``path`` left behind; call with the lock held,
+    when no other writer of this file can be running. Returns how many were removed."""
+    removed = 0
+    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+            removed += 1
+    return removed
+
+
 class Store:
     """Writes one annotator's set; keeps each annotation's TOML text to avoid re-serialising."""
 

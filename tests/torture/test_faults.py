@@ -1,0 +1,74 @@
+"""Disk full and a read-only annotations folder, simulated: the app says so, keeps the tags in
+memory, retries, and loses nothing when the disk works again."""
+
+from __future__ import annotations
+
+import errno
+import os
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from reviewer.app import ReviewerApp
+from reviewer.core import store as store_module
+from reviewer.core.corpus import load_corpus
+from reviewer.core.session import Session
+from reviewer.screens.review import ReviewScreen
+from tests.conftest import SEEDS
+
+
+def labels_on_disk(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    return [a["label"] for a in tomllib.loads(path.read_text()).get("annotation", [])]
+
+
+@pytest.mark.parametrize(
+    ("call", "err", "message"),
+    [
+        ("write", errno.ENOSPC, "No space left on device"),
+        ("open", errno.EROFS, "Read-only file system"),
+    ],
+)
+async def test_failed_saves_are_kept_retried_and_written_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, call: str, err: int, message: str
+):
+    monkeypatch.setattr(ReviewScreen, "RETRY_SECONDS", 0.05)
+    corpus = load_corpus([SEEDS]).corpus
+    path = tmp_path / "annotations" / "ana.toml"
+    app = ReviewerApp(corpus, Session(corpus, path, "ana"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        screen = app.screen
+        await pilot.press("s")  # one tag saved normally
+        assert labels_on_disk(path) == ["supported"]
+        before = path.read_bytes()
+
+        real = getattr(os, call)
+        broken = {"on": True}
+
+        def failing(*args, **kwargs):
+            target = str(args[0]) if call == "open" else ""
+            if broken["on"] and (call == "write" or target.endswith(".tmp")):
+                raise OSError(err, message)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(store_module.os, call, failing)
+        await pilot.press("j", "f", "j", "c")
+        assert screen.session.unsaved
+        status = str(screen.query_one("#status").render())
+        assert "NOT SAVED" in status and message in status
+        assert path.read_bytes() == before  # the old file is intact, not torn
+        assert [p.name for p in path.parent.iterdir()] == ["ana.toml"]  # no temp left
+        # Tags are in memory: the screen shows them.
+        assert screen.session.get(screen.doc, screen.sentence).label == "contradicted"
+
+        broken["on"] = False  # space returns
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if not screen.session.unsaved:
+                break
+        assert not screen.session.unsaved
+        assert labels_on_disk(path) == ["supported", "fabricated", "contradicted"]
+        assert "saved to" in str(screen.query_one("#status").render())

@@ -1,0 +1,72 @@
+"""The installed `reviewer` command in a real terminal (tmux): keys in, screen out, TOML on disk."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEEDS
+
+REVIEWER = Path(sys.executable).parent / "reviewer"
+pytestmark = [
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+    pytest.mark.skipif(not REVIEWER.exists(), reason="reviewer is not installed in this venv"),
+]
+
+
+def tmux(socket: str, *args: str) -> str:
+    return subprocess.run(
+        ["tmux", "-L", socket, *args], capture_output=True, text=True, check=False
+    ).stdout
+
+
+def wait_for(socket: str, predicate, timeout: float = 20.0) -> str:
+    deadline = time.monotonic() + timeout
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = tmux(socket, "capture-pane", "-p", "-t", "r")
+        if predicate(screen):
+            return screen
+        time.sleep(0.1)
+    raise AssertionError(f"timed out; the screen was:\n{screen}")
+
+
+def test_installed_reviewer_in_tmux(tmp_path: Path):
+    (tmp_path / "seeds").symlink_to(SEEDS)
+    socket = f"reviewer-test-{tmp_path.name}"
+    env = f"XDG_STATE_HOME={tmp_path / 'state'} XDG_CACHE_HOME={tmp_path / 'cache'}"
+    command = (
+        f"cd {shlex.quote(str(tmp_path))} && env {env} {shlex.quote(str(REVIEWER))} --annotator tt"
+    )
+    tmux(socket, "new-session", "-d", "-s", "r", "-x", "120", "-y", "40", command)
+    try:
+        screen = wait_for(socket, lambda s: "suspects left" in s)  # scored and drawn
+        assert "000_3a2d618653cc8c15.txt" in screen and "0/187 tagged" in screen
+        tmux(socket, "send-keys", "-t", "r", "n")
+        tmux(socket, "send-keys", "-t", "r", "f")
+        wait_for(socket, lambda s: "1/187 tagged" in s)
+        tmux(socket, "send-keys", "-t", "r", "j")
+        tmux(socket, "send-keys", "-t", "r", "s")
+        screen = wait_for(socket, lambda s: "2/187 tagged" in s)
+        assert "Tagged supported" in screen
+        tmux(socket, "send-keys", "-t", "r", "q")
+        deadline = time.monotonic() + 10
+        while (
+            time.monotonic() < deadline and "r" in tmux(socket, "list-sessions", "-F", "#S").split()
+        ):
+            time.sleep(0.1)
+    finally:
+        tmux(socket, "kill-server")
+    data = tomllib.loads((tmp_path / "annotations" / "tt.toml").read_text())
+    assert data["annotator"] == "tt" and data["corpus"] == "seeds"
+    assert sorted(a["label"] for a in data["annotation"]) == ["fabricated", "supported"]
+    for a in data["annotation"]:
+        text = (SEEDS / a["doc"]).read_text(encoding="utf-8")
+        assert text[a["start"] : a["end"]] == a["quote"]
