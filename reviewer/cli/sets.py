@@ -149,8 +149,9 @@ def _scores(corpus: Corpus) -> dict[tuple[str, int], Any]:
 
     cached = load_cached(corpus)
     if cached is None:
-        cached = [a for group in assess_corpus(corpus) for a in group]
-        save_cached(corpus, cached)
+        groups = list(assess_corpus(corpus))
+        save_cached(corpus, groups)
+        cached = [a for group in groups for a in group]
     return {(a.doc, a.start): a for a in cached}
 
 
