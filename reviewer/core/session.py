@@ -7,6 +7,7 @@ next change or ``retry_save()`` writes everything again: nothing is lost when sp
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,6 +97,7 @@ class Session:
         self.unsaved = False
         self.save_error = ""
         self.listeners: list[Callable[[Change], None]] = []
+        self._writer: _Writer | None = None
 
     # ---------------------------------------------------------------- queries
 
@@ -108,11 +110,6 @@ class Session:
     @property
     def count(self) -> int:
         return len(self._annotations)
-
-    def warm(self) -> None:
-        """Fill the store's per-annotation text cache without writing (safe from a thread:
-        it only reads the annotations, and a save replaces the cache wholesale)."""
-        self.store.render(list(self._annotations.values()) + list(self.orphans))
 
     @property
     def annotations(self) -> list[Annotation]:
@@ -150,17 +147,38 @@ class Session:
         return change
 
     def _save(self) -> None:
+        snapshot = list(self._annotations.values()) + list(self.orphans)
+        if self._writer is not None:
+            self.unsaved = True  # until the writer reports the file renamed into place
+            self._writer.submit(snapshot)
+            return
+        self._write(snapshot)
+
+    def _write(self, snapshot: list[Annotation]) -> bool:
         try:
-            self.store.save(list(self._annotations.values()) + list(self.orphans))
+            self.store.save(snapshot)
         except StoreWriteError as exc:
             self.unsaved = True
             self.save_error = str(exc)
-        else:
-            self.unsaved = False
-            self.save_error = ""
+            return False
+        self.unsaved = False
+        self.save_error = ""
+        return True
+
+    def write_in_background(self, on_written: Callable[[bool], object]) -> None:
+        """Save from a writer thread from now on: a change returns at once, and the newest state
+        is written (atomically, as ever) a few milliseconds later. ``on_written(ok)`` is called
+        from the writer thread after each write."""
+        self._writer = _Writer(self, on_written)
+
+    def flush(self) -> None:
+        """Wait until everything handed to the writer is on disk (or has failed)."""
+        if self._writer is not None:
+            self._writer.wait()
 
     def retry_save(self) -> bool:
-        """Write again after a failed save; True when everything is on disk."""
+        """Write again after a failed save; True when everything is on disk (with a background
+        writer: when the retry has been handed over; its outcome is reported as usual)."""
         if self.unsaved and not self.read_only:
             self._save()
         return not self.unsaved
@@ -259,9 +277,61 @@ class Session:
         save_cursor(self.path, Cursor(doc.id, sentence.start))
 
     def close(self) -> None:
+        self.flush()
+        if self._writer is not None:
+            self._writer.stop()
+            self._writer = None
         if self.unsaved and not self.read_only:
             self._save()
         self._lock.release()
+
+
+class _Writer:
+    """One thread that writes the newest snapshot; snapshots that arrive while it writes are
+    coalesced, since each is the whole set."""
+
+    def __init__(self, session: Session, on_written: Callable[[bool], object]) -> None:
+        self.session = session
+        self.on_written = on_written
+        self._pending: list[Annotation] | None = None
+        self._busy = False
+        self._stopping = False
+        self._cond = threading.Condition()
+        self._thread = threading.Thread(target=self._run, name="reviewer-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, snapshot: list[Annotation]) -> None:
+        with self._cond:
+            self._pending = snapshot
+            self._cond.notify_all()
+
+    def wait(self) -> None:
+        with self._cond:
+            while self._pending is not None or self._busy:
+                self._cond.wait()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while self._pending is None and not self._stopping:
+                    self._cond.wait()
+                if self._pending is None:
+                    return
+                snapshot, self._pending = self._pending, None
+                self._busy = True
+            ok = self.session._write(snapshot)
+            with self._cond:
+                self._busy = False
+                if self._pending is not None:
+                    self.session.unsaved = True  # a newer state is still on its way
+                self._cond.notify_all()
+            self.on_written(ok)
 
 
 __all__ = ["Change", "ReadOnlyError", "Session", "StoreError", "open_set"]

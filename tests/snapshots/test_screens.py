@@ -28,6 +28,7 @@ async def _tagged(pilot) -> None:
     await _scored(pilot)
     # A suspect tagged fabricated with evidence, one supported, and the cursor on a suspect.
     await pilot.press("n", "f", "1", "j", "s", "n")
+    pilot.app.session.flush()  # saved: the status line says so
     await pilot.pause()
 
 

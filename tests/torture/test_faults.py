@@ -18,7 +18,9 @@ from reviewer.screens.review import ReviewScreen
 from tests.conftest import SEEDS
 
 
-def labels_on_disk(path: Path) -> list[str]:
+def labels_on_disk(path: Path, session: Session | None = None) -> list[str]:
+    if session is not None:
+        session.flush()
     if not path.exists():
         return []
     return [a["label"] for a in tomllib.loads(path.read_text()).get("annotation", [])]
@@ -42,7 +44,7 @@ async def test_failed_saves_are_kept_retried_and_written_later(
         await pilot.app.workers.wait_for_complete()
         screen = app.screen
         await pilot.press("s")  # one tag saved normally
-        assert labels_on_disk(path) == ["supported"]
+        assert labels_on_disk(path, screen.session) == ["supported"]
         before = path.read_bytes()
 
         real = getattr(os, call)
@@ -56,6 +58,8 @@ async def test_failed_saves_are_kept_retried_and_written_later(
 
         monkeypatch.setattr(store_module.os, call, failing)
         await pilot.press("j", "f", "j", "c")
+        screen.session.flush()
+        await pilot.pause()
         assert screen.session.unsaved
         status = str(screen.query_one("#status").render())
         assert "NOT SAVED" in status and message in status
@@ -70,5 +74,30 @@ async def test_failed_saves_are_kept_retried_and_written_later(
             if not screen.session.unsaved:
                 break
         assert not screen.session.unsaved
-        assert labels_on_disk(path) == ["supported", "fabricated", "contradicted"]
+        assert labels_on_disk(path, screen.session) == ["supported", "fabricated", "contradicted"]
         assert "saved to" in str(screen.query_one("#status").render())
+
+
+async def test_quit_with_unsaved_tags_warns_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(ReviewScreen, "RETRY_SECONDS", 60)  # no retry during this test
+    corpus = load_corpus([SEEDS]).corpus
+    path = tmp_path / "annotations" / "ana.toml"
+    app = ReviewerApp(corpus, Session(corpus, path, "ana"))
+    real = os.replace
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        monkeypatch.setattr(store_module.os, "replace", full)
+        await pilot.press("f")
+        app.session.flush()
+        await pilot.pause()
+        await pilot.press("q")
+        assert app.is_running, "the first q must not drop unsaved tags"
+        monkeypatch.setattr(store_module.os, "replace", real)  # space returns
+        app.session.retry_save()
+        app.session.flush()
+        await pilot.press("q")
+    assert labels_on_disk(path) == ["fabricated"]

@@ -22,6 +22,7 @@ def make_app(tmp_path: Path, corpus_path: Path = SEEDS, annotator: str = "ana") 
 
 
 def on_disk(app: ReviewerApp) -> list[dict]:
+    app.session.flush()  # the app saves from a writer thread, milliseconds after the key
     path = app.session.path
     if not path.exists():
         return []
