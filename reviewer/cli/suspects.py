@@ -7,8 +7,7 @@ import sys
 import time
 
 from reviewer.cli.common import load_or_exit
-from reviewer.core.jsonlines import jsonl_line
-from reviewer.core.suspects import Assessment, assess_corpus
+from reviewer.core.suspects import Assessment, assess_corpus, assess_corpus_jsonl
 
 
 class _Progress:
@@ -38,9 +37,8 @@ def run(args: argparse.Namespace) -> int:
     progress = _Progress()
     if args.json:
         out = sys.stdout
-        for results in assess_corpus(corpus, progress):
-            for a in results:
-                out.write(jsonl_line(a.to_json()))
+        for lines in assess_corpus_jsonl(corpus, progress):
+            out.write("".join(lines))
         out.flush()
         return 0
     everything: list[Assessment] = []

@@ -28,13 +28,15 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from .corpus import Corpus, Document, Sentence
+from .jsonlines import jsonl_line
 from .text import (
     CHECKABLE,
     DAY,
@@ -51,6 +53,9 @@ from .text import (
     quotes,
     tokenize,
 )
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 ENGINE_VERSION = "1"
 KINDS = ("conflict", "unsupported", "corroborated", "opinion", "unchecked")
@@ -624,43 +629,75 @@ def prepare_workers(claims: int) -> None:
         resource_tracker.ensure_running()
 
 
+def _groups_in_order(
+    corpus: Corpus,
+    local: Callable[[Sequence[Document]], list[T]],
+    remote: Callable[[Sequence[Document]], list[R]],
+    receive: Callable[[list[R]], list[T]],
+    progress: Callable[[int, int], None] | None,
+    workers: int | None,
+) -> Iterator[list[T]]:
+    """Run one function per group, in group order: ``local`` in this process, or ``remote`` in
+    worker processes with ``receive`` turning its results into ``local``'s. ``progress(done,
+    total)`` counts claims. Output does not depend on the number of workers."""
+    groups = [docs for _, docs in sorted(corpus.groups.items())]
+    total = sum(len(d.claims) for docs in groups for d in docs)
+    n = default_workers(total) if workers is None else workers
+    done = 0
+    pool = None
+    if n > 1 and len(groups) > 1:
+        # "spawn": forking a process that runs threads (the app's workers) can deadlock it.
+        try:
+            pool = ProcessPoolExecutor(
+                max_workers=n, mp_context=multiprocessing.get_context("spawn")
+            )
+            remote_results = pool.map(remote, groups, chunksize=max(1, len(groups) // (n * 16)))
+        except (OSError, ValueError):
+            pool = None  # no worker processes here (sandbox, captured stderr): one core it is
+    if pool is None:
+        for docs in groups:
+            results = local(docs)
+            done += len(results)
+            if progress is not None:
+                progress(done, total)
+            yield results
+        return
+    with pool:
+        for rows in remote_results:
+            results = receive(rows)
+            done += len(results)
+            if progress is not None:
+                progress(done, total)
+            yield results
+
+
 def assess_corpus(
     corpus: Corpus,
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
 ) -> Iterator[list[Assessment]]:
-    """Assess group by group, yielding each group's results in a fixed order.
+    """Assess group by group, yielding each group's results in a fixed order; a large corpus
+    is spread over worker processes (one per core)."""
+    return _groups_in_order(
+        corpus, assess_group, _assess_group_compact, partial(expand, corpus), progress, workers
+    )
 
-    ``progress(done, total)`` counts claims. Groups are independent, so a large corpus is spread
-    over worker processes (one per core); results still come back in group order, so the output
-    is the same whatever the number of workers.
-    """
-    groups = [docs for _, docs in sorted(corpus.groups.items())]
-    total = sum(len(d.claims) for docs in groups for d in docs)
-    n = default_workers(total) if workers is None else workers
-    done = 0
-    if n <= 1 or len(groups) < 2:
-        for docs in groups:
-            results = assess_group(docs)
-            done += len(results)
-            if progress is not None:
-                progress(done, total)
-            yield results
-        return
-    # "spawn": forking a process that runs threads (the app's workers) can deadlock the child.
-    context = multiprocessing.get_context("spawn")
-    chunk = max(1, len(groups) // (n * 16))
-    try:
-        pool = ProcessPoolExecutor(max_workers=n, mp_context=context)
-        results_iter = pool.map(_assess_group_compact, groups, chunksize=chunk)
-    except (OSError, ValueError):
-        # No worker processes here (sandbox, captured stderr): the same results, on one core.
-        yield from assess_corpus(corpus, progress, workers=1)
-        return
-    with pool:
-        for rows in results_iter:
-            results = expand(corpus, rows)
-            done += len(results)
-            if progress is not None:
-                progress(done, total)
-            yield results
+
+def _assess_group_jsonl(docs: Sequence[Document]) -> list[str]:
+    return [jsonl_line(a.to_json()) for a in assess_group(docs)]
+
+
+def assess_corpus_jsonl(
+    corpus: Corpus,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+) -> Iterator[list[str]]:
+    """``assess_corpus`` as JSON Lines, one string per claim. Workers encode the lines
+    themselves, which keeps the parent from becoming the bottleneck on a large corpus."""
+    return _groups_in_order(
+        corpus, _assess_group_jsonl, _assess_group_jsonl, _same, progress, workers
+    )
+
+
+def _same(rows: list[str]) -> list[str]:
+    return rows

@@ -40,3 +40,13 @@ def test_pool_failure_falls_back_to_one_process(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(suspects, "ProcessPoolExecutor", no_pool)
     expected = [a for g in assess_corpus(corpus, workers=1) for a in g]
     assert [a for g in assess_corpus(corpus, workers=2) for a in g] == expected
+
+
+def test_worker_processes_give_the_same_bytes_as_one_process(tmp_path: Path):
+    from reviewer.core.suspects import assess_corpus_jsonl
+
+    make_corpus(tmp_path / "c", groups=6, docs_per_group=3, sentences_per_doc=6, seed=9)
+    corpus = load_corpus([tmp_path / "c"]).corpus
+    one = "".join("".join(lines) for lines in assess_corpus_jsonl(corpus, workers=1))
+    two = "".join("".join(lines) for lines in assess_corpus_jsonl(corpus, workers=2))
+    assert one == two and one.count("\n") == sum(len(d.claims) for d in corpus.documents)
