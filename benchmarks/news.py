@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import subprocess
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -23,6 +22,7 @@ from rapidfuzz import fuzz, process
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchmarks.cli import suspects_rows  # noqa: E402
 from benchmarks.metrics import average_precision, precision_at  # noqa: E402
 from reviewer.core.corpus import load_corpus  # noqa: E402
 
@@ -31,13 +31,7 @@ _WORD = re.compile(r"\w+")
 
 
 def engine(corpus: Path) -> dict[tuple[str, int], dict]:
-    out = subprocess.run(
-        [sys.executable, "-m", "reviewer", "suspects", str(corpus), "--json"],
-        capture_output=True,
-        check=True,
-        text=True,
-    ).stdout
-    rows = [json.loads(line) for line in out.splitlines()]
+    rows, _ = suspects_rows(corpus)
     return {(r["doc"], r["start"]): r for r in rows}
 
 

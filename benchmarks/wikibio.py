@@ -17,16 +17,15 @@ import argparse
 import json
 import math
 import re
-import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.cli import suspects_rows  # noqa: E402
 from benchmarks.metrics import average_precision, pr_auc  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,17 +60,10 @@ def engine_scores(data: list[dict], workdir: Path) -> list[float]:
         (folder / "passage.txt").write_text(g["gpt3_text"], encoding="utf-8")
         for k, sample in enumerate(g["gpt3_text_samples"]):
             (folder / f"sample{k:02d}.txt").write_text(sample, encoding="utf-8")
-    started = time.perf_counter()
-    out = subprocess.run(
-        [sys.executable, "-m", "reviewer", "suspects", str(corpus), "--json"],
-        capture_output=True,
-        check=True,
-        text=True,
-    ).stdout
-    print(f"reviewer suspects: {time.perf_counter() - started:.1f} s for {len(data)} groups")
+    rows, seconds = suspects_rows(corpus)
+    print(f"reviewer suspects: {seconds:.1f} s for {len(data)} groups")
     by_group: dict[str, list[dict]] = {}
-    for line in out.splitlines():
-        row = json.loads(line)
+    for row in rows:
         if row["doc"].endswith("/passage.txt"):
             by_group.setdefault(row["group"], []).append(row)
     scores = []
