@@ -42,17 +42,24 @@ class DocumentList(OptionList, can_focus=False):
         self._option_index: dict[int, int] = {}
         self._stats: list[DocumentStats] = []
         self._width = 0
+        self._wanted: int | None = None  # row to highlight once the list is first built
 
     def on_resize(self) -> None:
         width = self.scrollable_content_region.width
         if width != self._width and self._stats:
-            highlighted = self.highlighted
+            highlighted = self.highlighted if self._width else self._wanted
             self.populate(self._stats)
-            self.highlighted = highlighted
+            if highlighted is not None:
+                self.highlighted = highlighted
+                self.scroll_to_highlight()
 
     def populate(self, stats: list[DocumentStats]) -> None:
+        """Show these stats; before the first layout (width unknown) only keep them: building
+        thousands of entries twice, for a guessed width and then the real one, costs seconds."""
         self._stats = list(stats)
         self._width = self.scrollable_content_region.width
+        if not self._width:
+            return
         options: list[Option] = []
         groups = self.corpus.groups
         show_groups = len(groups) > 1 or any(groups)
@@ -94,13 +101,30 @@ class DocumentList(OptionList, can_focus=False):
     def update_document(self, index: int, st: DocumentStats) -> None:
         if index < len(self._stats):
             self._stats[index] = st
-        self.replace_option_prompt(f"doc-{index}", self._prompt(index, st))
+        if self._width:
+            self.replace_option_prompt(f"doc-{index}", self._prompt(index, st))
 
     def select_document(self, index: int) -> None:
         option = self._option_index.get(index)
-        if option is not None:
+        if not self._width:
+            self._wanted = self._row_of(index)  # applied when the list is built
+        elif option is not None:
             self.highlighted = option
             self.scroll_to_highlight()
+
+    def _row_of(self, index: int) -> int:
+        """The option row of a document, as ``populate`` will lay them out."""
+        groups = self.corpus.groups
+        show_groups = len(groups) > 1 or any(groups)
+        row, seen = 0, None
+        for i, doc in enumerate(self.corpus.documents):
+            if show_groups and doc.group != seen:
+                seen = doc.group
+                row += 1
+            if i == index:
+                return row
+            row += 1
+        return 0
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
