@@ -303,8 +303,6 @@ class ReviewScreen(Screen[None]):
             number = next((n for n, c in enumerate(claims, 1) if c.index == s.index), 0)
             position = f"{self.doc.id} · claim {number} of {len(claims)}"
             a = self.assessments.get((self.doc.id, s.start))
-            if a is None and self.doc.group in self.scored_groups:
-                a = None
             votes = sorted(self._votes(self.doc, s).items()) if self.compare is not None else None
             self.query_one(EvidencePanel).show(position, a, self.session.get(self.doc, s), votes)
         self._refresh_status()
@@ -597,11 +595,10 @@ class ReviewScreen(Screen[None]):
             d, i = position
             doc = self.corpus.documents[d]
             if not doc.sentences[i].is_claim:
-                i = (
-                    nav.step_claim(doc, i, 1)
-                    if nav.step_claim(doc, i, 1) != i
-                    else nav.step_claim(doc, i, -1)
-                )
+                # A hit in noise (a headline, a caption): land on the nearest claim after it,
+                # else before it, else just open the document.
+                after, before = nav.step_claim(doc, i, 1), nav.step_claim(doc, i, -1)
+                i = after if after != i else before
                 if not doc.sentences[i].is_claim:
                     self._show_document(d, None)
                     return

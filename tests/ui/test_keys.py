@@ -305,3 +305,15 @@ async def test_command_palette_runs_actions(tmp_path: Path):
         await pilot.press("enter")
         await pilot.pause(0.2)
         assert [a["label"] for a in on_disk(app)] == ["fabricated"]
+
+
+async def test_search_hit_in_noise_lands_on_the_nearest_claim(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("slash", *"previous post next", "enter")
+        await pilot.pause()
+        assert screen.doc.id.startswith("003_")  # "Previous Post Next Post" is page furniture
+        assert screen.sentence.is_claim
+        last_claim = [s for s in screen.doc.sentences if s.is_claim][-1]
+        assert screen.sentence == last_claim  # nothing after it: the claim before
