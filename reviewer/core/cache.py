@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .corpus import Corpus
-from .suspects import ENGINE_VERSION, Assessment, compact, expand
+from .suspects import ENGINE_VERSION, Assessment, Compact, compact, expand
 
 _FORMAT = 3  # bump when the stored layout changes
 
@@ -40,15 +40,24 @@ def has_cached(corpus: Corpus) -> bool:
     return _path(corpus).is_file()
 
 
-def iter_cached(corpus: Corpus) -> Iterator[list[Assessment]]:
-    """The cached groups, one list per group; raises OSError/ValueError if unreadable."""
+def iter_cached_compact(corpus: Corpus) -> Iterator[list[Compact]]:
+    """The cached groups as compact rows; raises OSError/ValueError if unreadable."""
     # One pickle per record, each read with a fresh unpickler: records share no memo.
     with open(_path(corpus), "rb") as fh:
         count = pickle.load(fh)
         if not isinstance(count, int):
             raise ValueError("not a reviewer cache")
         for _ in range(count):
-            yield expand(corpus, pickle.load(fh))
+            rows = pickle.load(fh)
+            if not isinstance(rows, list):
+                raise ValueError("not a reviewer cache")
+            yield rows
+
+
+def iter_cached(corpus: Corpus) -> Iterator[list[Assessment]]:
+    """The cached groups, one list of full assessments per group."""
+    for rows in iter_cached_compact(corpus):
+        yield expand(corpus, rows)
 
 
 def load_cached(corpus: Corpus) -> list[Assessment] | None:
@@ -58,13 +67,21 @@ def load_cached(corpus: Corpus) -> list[Assessment] | None:
         return None
 
 
+def save_cached_compact(corpus: Corpus, groups: list[list[Compact]]) -> None:
+    _save(corpus, groups)
+
+
 def save_cached(corpus: Corpus, groups: list[list[Assessment]]) -> None:
+    _save(corpus, [compact(g) for g in groups])
+
+
+def _save(corpus: Corpus, groups: list[list[Compact]]) -> None:
     final = _path(corpus)
     with contextlib.suppress(OSError):
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
         with open(tmp, "wb") as fh:
             pickle.dump(len(groups), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            for group in groups:
-                pickle.dump(compact(group), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            for rows in groups:
+                pickle.dump(rows, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, final)

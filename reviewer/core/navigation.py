@@ -7,20 +7,30 @@ Positions are (document index, sentence index) over ``corpus.documents`` and eac
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Protocol
 
 from .corpus import Corpus, Document, Sentence
-from .suspects import Assessment
 
 Position = tuple[int, int]
 SUSPECT_KINDS = ("conflict", "unsupported")
 SUSPECT_THRESHOLD = 0.5
 
 
-def is_suspect(a: Assessment | None) -> bool:
+class HasScore(Protocol):
+    """Anything with the engine's score and kind: a full assessment or a compact score row."""
+
+    @property
+    def score(self) -> float: ...
+
+    @property
+    def kind(self) -> str: ...
+
+
+def is_suspect(a: HasScore | None) -> bool:
     return a is not None and a.kind in SUSPECT_KINDS and a.score >= SUSPECT_THRESHOLD
 
 
-def suspect_level(a: Assessment | None) -> int:
+def suspect_level(a: HasScore | None) -> int:
     """0 (not suspect) to 3 (check first), for highlighting."""
     if not is_suspect(a):
         return 0
@@ -79,7 +89,7 @@ def assessment_key(doc: Document, s: Sentence) -> tuple[str, int]:
 
 def suspects_untagged(
     doc: Document,
-    assessments: Mapping[tuple[str, int], Assessment],
+    assessments: Mapping[tuple[str, int], HasScore],
     is_tagged: Callable[[Document, Sentence], bool],
 ) -> int:
     return sum(

@@ -30,7 +30,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from operator import itemgetter
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -572,6 +572,30 @@ def assess_group(docs: Sequence[Document]) -> list[Assessment]:
 Compact = tuple[str, str, int, int, float, str, tuple[str, ...], tuple[tuple[Any, ...], ...]]
 
 
+class Scored(NamedTuple):
+    """What a screen needs of every sentence (score and kind) plus the compact row from which
+    the full assessment (reasons, evidence with texts) is expanded when it is shown."""
+
+    score: float
+    kind: str
+    row: Compact
+
+
+def scored(rows: Sequence[Compact]) -> list[Scored]:
+    return [Scored(r[4], r[5], r) for r in rows]
+
+
+def assess_corpus_compact(
+    corpus: Corpus,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+) -> Iterator[list[Compact]]:
+    """``assess_corpus`` without texts: nothing is expanded that nobody looks at."""
+    return _groups_in_order(
+        corpus, _assess_group_compact, _assess_group_compact, _same, progress, workers
+    )
+
+
 def compact(assessments: Sequence[Assessment]) -> list[Compact]:
     """Assessments without their texts (whoever has the corpus can slice them again)."""
     return [
@@ -699,5 +723,5 @@ def assess_corpus_jsonl(
     )
 
 
-def _same(rows: list[str]) -> list[str]:
+def _same(rows: list[R]) -> list[R]:
     return rows

@@ -17,10 +17,17 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from reviewer.core import navigation as nav
-from reviewer.core.cache import has_cached, iter_cached, save_cached
+from reviewer.core.cache import has_cached, iter_cached_compact, save_cached_compact
 from reviewer.core.corpus import Corpus, Document, Sentence
 from reviewer.core.session import Change, ReadOnlyError, Session
-from reviewer.core.suspects import Assessment, assess_corpus
+from reviewer.core.suspects import (
+    Assessment,
+    Compact,
+    Scored,
+    assess_corpus_compact,
+    expand,
+    scored,
+)
 from reviewer.widgets.document_list import DocumentList, DocumentStats
 from reviewer.widgets.document_view import DocumentView
 from reviewer.widgets.evidence_panel import EvidencePanel
@@ -153,7 +160,7 @@ class ReviewScreen(Screen[None]):
     BINDINGS = list[Binding | tuple[str, str] | tuple[str, str, str]](BINDINGS)
 
     class ScoresArrived(Message):
-        def __init__(self, results: list[Assessment], done: int, total: int, final: bool) -> None:
+        def __init__(self, results: list[Compact], done: int, total: int, final: bool) -> None:
             super().__init__()
             self.results = results
             self.done = done
@@ -166,7 +173,9 @@ class ReviewScreen(Screen[None]):
         self.session = session
         # Adjudication: each compared annotator's label per sentence (None: not comparing).
         self.compare = compare
-        self.assessments: dict[tuple[str, int], Assessment] = {}
+        # Score and kind of every claim; full assessments are expanded only when shown.
+        self.assessments: dict[tuple[str, int], Scored] = {}
+        self._expanded: dict[tuple[str, int], Assessment] = {}
         self.scored_groups: set[str] = set()
         self.scoring = "scoring…"
         self.doc_index = 0
@@ -235,6 +244,17 @@ class ReviewScreen(Screen[None]):
     def _level_of(self, doc: Document, s: Sentence) -> int:
         return nav.suspect_level(self.assessments.get((doc.id, s.start)))
 
+    def assessment(self, doc: Document, s: Sentence) -> Assessment | None:
+        """The full assessment of a sentence (reasons, evidence), expanded once when needed."""
+        key = (doc.id, s.start)
+        found = self._expanded.get(key)
+        if found is None:
+            item = self.assessments.get(key)
+            if item is None:
+                return None
+            found = self._expanded[key] = expand(self.corpus, [item.row])[0]
+        return found
+
     def _votes(self, doc: Document, s: Sentence) -> dict[str, str]:
         if self.compare is None:
             return {}
@@ -302,7 +322,7 @@ class ReviewScreen(Screen[None]):
         else:
             number = next((n for n, c in enumerate(claims, 1) if c.index == s.index), 0)
             position = f"{self.doc.id} · claim {number} of {len(claims)}"
-            a = self.assessments.get((self.doc.id, s.start))
+            a = self.assessment(self.doc, s)
             votes = sorted(self._votes(self.doc, s).items()) if self.compare is not None else None
             self.query_one(EvidencePanel).show(position, a, self.session.get(self.doc, s), votes)
         self._refresh_status()
@@ -353,22 +373,22 @@ class ReviewScreen(Screen[None]):
         total = sum(len(d.claims) for d in self.corpus.documents)
         if has_cached(self.corpus):
             try:
-                self._post_batches(iter_cached(self.corpus), total)
+                self._post_batches(iter_cached_compact(self.corpus), total)
                 return
             except (OSError, ValueError, EOFError, AttributeError, TypeError):
                 pass  # unreadable cache: score again and rewrite it
-        groups: list[list[Assessment]] = []
+        groups: list[list[Compact]] = []
 
-        def scored() -> Iterator[list[Assessment]]:
-            for results in assess_corpus(self.corpus):
-                groups.append(results)
-                yield results
+        def fresh() -> Iterator[list[Compact]]:
+            for rows in assess_corpus_compact(self.corpus):
+                groups.append(rows)
+                yield rows
 
-        self._post_batches(scored(), total)
-        save_cached(self.corpus, groups)
+        self._post_batches(fresh(), total)
+        save_cached_compact(self.corpus, groups)
 
-    def _post_batches(self, groups: Iterable[list[Assessment]], total: int) -> None:
-        batch: list[Assessment] = []
+    def _post_batches(self, groups: Iterable[list[Compact]], total: int) -> None:
+        batch: list[Compact] = []
         last = time.monotonic()
         done = 0
         for results in groups:
@@ -388,9 +408,10 @@ class ReviewScreen(Screen[None]):
 
     def on_review_screen_scores_arrived(self, message: ScoresArrived) -> None:
         groups = set()
-        for a in message.results:
-            self.assessments[(a.doc, a.start)] = a
-            groups.add(a.group)
+        for item in scored(message.results):
+            group, doc_id, start = item.row[0], item.row[1], item.row[2]
+            self.assessments[(doc_id, start)] = item
+            groups.add(group)
         if message.final:
             groups |= set(self.corpus.groups)
         self.scored_groups |= groups
@@ -431,7 +452,7 @@ class ReviewScreen(Screen[None]):
         if action in ("tag", "clear", "note", "link", "undo", "redo") and self.session.read_only:
             return None
         if action == "link":
-            a = self.assessments.get((self.doc.id, s.start)) if s else None
+            a = self.assessment(self.doc, s) if s else None
             n = int(parameters[0]) if parameters else 0  # type: ignore[call-overload]
             tagged = s is not None and self.session.get(self.doc, s) is not None
             return True if (a is not None and n <= len(a.evidence) and tagged) else None
@@ -537,7 +558,7 @@ class ReviewScreen(Screen[None]):
 
     def action_link(self, n: int) -> None:
         s = self.sentence
-        a = self.assessments.get((self.doc.id, s.start)) if s else None
+        a = self.assessment(self.doc, s) if s else None
         if s is None or a is None or n > len(a.evidence):
             self.notify(f"No evidence sentence {n} for this sentence.", timeout=3)
             return

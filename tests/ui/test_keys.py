@@ -143,7 +143,7 @@ async def test_digit_links_evidence_and_toggles_it_off(tmp_path: Path):
         await pilot.press("1")  # untagged: nothing to link to
         assert on_disk(app) == []
         await pilot.press("c", "1")
-        match = screen.assessments[(screen.doc.id, screen.sentence.start)].evidence[0]
+        match = screen.assessment(screen.doc, screen.sentence).evidence[0]
         (record,) = on_disk(app)
         assert record["evidence"] == [
             {"doc": match.doc, "start": match.start, "end": match.end, "quote": match.text}
