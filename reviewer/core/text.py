@@ -223,8 +223,11 @@ def tokenize(
             if title:
                 name = known if upper_mid is not None else lower not in lower_seen
             elif initial:
-                nxt = raw[i + 1][0] if i + 1 < len(raw) else ""
-                name = lower not in lower_seen and (known or nxt[:1].isupper())
+                # "Alexander Gabuev said" is a name; "Historically, China" is not: the next word
+                # must follow directly, with nothing but a space between.
+                nxt = raw[i + 1] if i + 1 < len(raw) else ("", e, e)
+                joined = sentence[e : nxt[1]] == " " and nxt[0][:1].isupper()
+                name = lower not in lower_seen and (known or joined)
             else:
                 name = True
             if name:
