@@ -28,7 +28,7 @@ def default_annotator() -> str:
 def compare_votes(files: list[str], corpus: Corpus) -> dict[tuple[str, int, int], dict[str, str]]:
     """Each compared annotator's label per sentence, re-anchored to the documents as they are."""
     from reviewer.core.export import ExportError, load_sets
-    from reviewer.core.store import anchor_all
+    from reviewer.core.session import anchor_to
 
     try:
         sets = load_sets(files)
@@ -37,12 +37,11 @@ def compare_votes(files: list[str], corpus: Corpus) -> dict[tuple[str, int, int]
     names = [s.annotator for s in sets]
     if len(set(names)) != len(names):
         raise UserError(f"--compare: the same annotator appears twice ({', '.join(names)})")
-    texts = {d.id: (d.text, [(x.start, x.end) for x in d.sentences]) for d in corpus.documents}
     votes: dict[tuple[str, int, int], dict[str, str]] = {}
     for s in sets:
         if s.corpus and s.corpus != corpus.name:
             raise UserError(f'{s.path}: made on corpus "{s.corpus}", this is "{corpus.name}"')
-        result = anchor_all(s.annotations, texts)
+        result = anchor_to(corpus, s.annotations)
         if result.orphans:
             print(
                 f"reviewer: {s.path}: {len(result.orphans)} tag(s) no longer match the documents",

@@ -77,13 +77,18 @@ class LoadProblem:
 class Corpus:
     name: str
     documents: tuple[Document, ...]
-    _by_id: dict[str, Document] = field(default_factory=dict, compare=False, repr=False)
+    _index: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._by_id.update({d.id: d for d in self.documents})
+        self._index.update({d.id: i for i, d in enumerate(self.documents)})
+
+    def index_of(self, doc_id: str) -> int | None:
+        """Position of a document in ``documents``, or None if it is not in the corpus."""
+        return self._index.get(doc_id)
 
     def get(self, doc_id: str) -> Document | None:
-        return self._by_id.get(doc_id)
+        i = self._index.get(doc_id)
+        return None if i is None else self.documents[i]
 
     @property
     def groups(self) -> dict[str, list[Document]]:

@@ -8,7 +8,7 @@ next change or ``retry_save()`` writes everything again: nothing is lost when sp
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from .corpus import Corpus, Document, Sentence
 from .state import Cursor, FileLock, load_cursor, save_cursor
 from .store import (
     LABELS,
+    AnchorResult,
     Annotation,
     AnnotationSet,
     Evidence,
@@ -41,6 +42,18 @@ class Change:
     before: Annotation | None
     after: Annotation | None
     action: str  # "tag", "clear", "note", "evidence", "undo", "redo"
+
+
+def anchor_to(corpus: Corpus, annotations: Iterable[Annotation]) -> AnchorResult:
+    """Re-anchor annotations to the documents as they are now. Only the documents that have
+    annotations are looked at: a large corpus with few tags costs nothing extra at start-up."""
+    items = list(annotations)
+    texts: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+    for a in items:
+        doc = corpus.get(a.doc) if a.doc not in texts else None
+        if doc is not None:
+            texts[a.doc] = (doc.text, [(s.start, s.end) for s in doc.sentences])
+    return anchor_all(items, texts)
 
 
 def open_set(path: Path) -> AnnotationSet | None:
@@ -77,8 +90,7 @@ class Session:
             )
         if not self.read_only and annotation_file.parent.is_dir():
             remove_stale_temps(annotation_file)
-        texts = {d.id: (d.text, [(s.start, s.end) for s in d.sentences]) for d in corpus.documents}
-        result = anchor_all(existing.annotations if existing else (), texts)
+        result = anchor_to(corpus, existing.annotations if existing else ())
         self._annotations: dict[Key, Annotation] = {a.key: a for a in result.anchored}
         self.orphans: tuple[Annotation, ...] = result.orphans
         if result.moved:

@@ -113,20 +113,6 @@ class Assessment:
             "evidence": [m.to_json() for m in self.evidence],
         }
 
-    @classmethod
-    def from_json(cls, d: dict[str, Any]) -> Assessment:
-        return cls(
-            d["group"],
-            d["doc"],
-            d["start"],
-            d["end"],
-            d["text"],
-            d["score"],
-            d["kind"],
-            tuple(d["reasons"]),
-            tuple(Match(**m) for m in d["evidence"]),
-        )
-
 
 @dataclass(slots=True)
 class _Unit:

@@ -285,13 +285,12 @@ class ReviewScreen(Screen[None]):
 
     def _restore_cursor(self) -> None:
         cursor = self.session.cursor()
-        if cursor is not None:
-            for i, d in enumerate(self.corpus.documents):
-                if d.id == cursor.doc:
-                    s = d.sentence_at(cursor.offset)
-                    if s is not None and s.is_claim:
-                        self.doc_index, self.sentence_index = i, s.index
-                        return
+        i = self.corpus.index_of(cursor.doc) if cursor is not None else None
+        if cursor is not None and i is not None:
+            s = self.corpus.documents[i].sentence_at(cursor.offset)
+            if s is not None and s.is_claim:
+                self.doc_index, self.sentence_index = i, s.index
+                return
         self.doc_index = 0
         self.sentence_index = nav.first_claim(self.doc)
 
@@ -355,7 +354,7 @@ class ReviewScreen(Screen[None]):
                 self._suspects_left -= 1
             elif change.before is not None and change.after is None:
                 self._suspects_left += 1
-        d = next((i for i, doc in enumerate(self.corpus.documents) if doc.id == doc_id), None)
+        d = self.corpus.index_of(doc_id)
         if d is None:
             return
         self.query_one(DocumentList).update_document(d, self._stats(d))
@@ -593,12 +592,10 @@ class ReviewScreen(Screen[None]):
             self.notify(f"Nothing to {what}.", timeout=2)
             return
         doc_id, start, _ = change.key
-        for d, doc in enumerate(self.corpus.documents):
-            if doc.id == doc_id:
-                s = doc.sentence_at(start)
-                if s is not None:
-                    self._move_to((d, s.index))  # show the reviewer what changed
-                break
+        d = self.corpus.index_of(doc_id)
+        s = self.corpus.documents[d].sentence_at(start) if d is not None else None
+        if d is not None and s is not None:
+            self._move_to((d, s.index))  # show the reviewer what changed
         self._refresh_panel()
 
     def action_undo(self) -> None:
