@@ -39,7 +39,20 @@ class DocumentList(OptionList, can_focus=False):
     def __init__(self, corpus: Corpus, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.corpus = corpus
+        groups = corpus.groups
+        # Rows depend on the groups, not on the width: laid out once, used by every rebuild.
+        # A string is a group header (the group's name); a number is the document on that row.
+        self._rows: list[int | str] = []
         self._option_index: dict[int, int] = {}
+        show_groups = len(groups) > 1 or any(groups)
+        seen_group: str | None = None
+        for i, doc in enumerate(corpus.documents):
+            if show_groups and doc.group != seen_group:
+                seen_group = doc.group
+                self._rows.append(doc.group)
+            self._option_index[i] = len(self._rows)
+            self._rows.append(i)
+        self._group_sizes = {name: len(docs) for name, docs in groups.items()}
         self._stats: list[DocumentStats] = []
         self._width = 0
         self._wanted: int | None = None  # row to highlight once the list is first built
@@ -61,23 +74,19 @@ class DocumentList(OptionList, can_focus=False):
         if not self._width:
             return
         options: list[Option] = []
-        groups = self.corpus.groups
-        show_groups = len(groups) > 1 or any(groups)
-        seen_group: str | None = None
-        for i, doc in enumerate(self.corpus.documents):
-            if show_groups and doc.group != seen_group:
-                seen_group = doc.group
-                count = len(groups[doc.group])
-                title = doc.group or "(top level)"
-                options.append(
-                    Option(Text(f"▾ {title} · {count} docs", style="bold"), disabled=True)
-                )
-            self._option_index[i] = len(options)
-            options.append(Option(self._prompt(i, stats[i]), id=f"doc-{i}"))
+        for row in self._rows:
+            if isinstance(row, str):
+                title = row or "(top level)"
+                header = Text(f"▾ {title} · {self._group_sizes[row]} docs", style="bold")
+                options.append(Option(header, disabled=True))
+            else:
+                options.append(Option(self._prompt(row, stats[row]), id=f"doc-{row}"))
         self.set_options(options)
 
     def _prompt(self, index: int, st: DocumentStats) -> Text:
         doc = self.corpus.documents[index]
+        # Room for the scrollbar too: it appears after the entries are built and does not
+        # resize the widget, so names fitted to the full width would wrap.
         width = max((self._width or 28) - 1, 12)
         name = fit(doc.id.rsplit("/", 1)[-1] if doc.group else doc.id, width)
         text = Text()
@@ -107,24 +116,10 @@ class DocumentList(OptionList, can_focus=False):
     def select_document(self, index: int) -> None:
         option = self._option_index.get(index)
         if not self._width:
-            self._wanted = self._row_of(index)  # applied when the list is built
+            self._wanted = option  # applied when the list is built
         elif option is not None:
             self.highlighted = option
             self.scroll_to_highlight()
-
-    def _row_of(self, index: int) -> int:
-        """The option row of a document, as ``populate`` will lay them out."""
-        groups = self.corpus.groups
-        show_groups = len(groups) > 1 or any(groups)
-        row, seen = 0, None
-        for i, doc in enumerate(self.corpus.documents):
-            if show_groups and doc.group != seen:
-                seen = doc.group
-                row += 1
-            if i == index:
-                return row
-            row += 1
-        return 0
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
