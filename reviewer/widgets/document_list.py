@@ -87,7 +87,7 @@ class DocumentList(OptionList, can_focus=False):
         doc = self.corpus.documents[index]
         # Room for the scrollbar too: it appears after the entries are built and does not
         # resize the widget, so names fitted to the full width would wrap.
-        width = max((self._width or 28) - 1, 12)
+        width = max((self._width or 28) - 2, 12)
         name = fit(doc.id.rsplit("/", 1)[-1] if doc.group else doc.id, width)
         text = Text()
         text.append(name, style="bold" if st.tagged < st.claims else "dim")
