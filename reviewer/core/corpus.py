@@ -10,9 +10,14 @@ import hashlib
 import json
 import os
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .files import FileRefused, kind_of, read_regular
+from .limits import MAX_DOCUMENT_BYTES, MAX_SENTENCE_CHARS
+from .printable import has_lone_surrogate, repair_surrogates, shown_path
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".jsonl")
 
@@ -122,8 +127,9 @@ def decode_document(data: bytes) -> str:
     """Decode a document's bytes; raise ValueError with a one-line reason for bad input."""
     if not data.strip():
         raise ValueError("empty file")
-    if b"\x00" in data[:65536]:
-        raise ValueError("binary file (contains NUL bytes), not a text document")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise ValueError(f"binary file (a NUL byte at offset {nul}), not a text document")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -146,15 +152,11 @@ def _title_of(text: str, fallback: str) -> str:
 
 
 def _display(path: Path) -> str:
+    """A path for messages: relative when shorter, undecodable bytes and controls made visible."""
     try:
-        return os.path.relpath(path)
+        return shown_path(os.path.relpath(path))
     except ValueError:  # different drive on Windows
-        return str(path)
-
-
-def _read_bytes(path: Path) -> bytes:
-    with open(path, "rb") as fh:
-        return fh.read()
+        return shown_path(path)
 
 
 def _load_file(
@@ -162,8 +164,14 @@ def _load_file(
 ) -> list[tuple[str, str, str, str]]:
     """(id, group, title, text) for each document in one file; problems are appended."""
     shown = _display(path)
+    if has_lone_surrogate(rel):
+        problems.append(LoadProblem(shown, "file name is not valid UTF-8; rename it to load it"))
+        return []
     try:
-        data = _read_bytes(path)
+        data = read_regular(path, MAX_DOCUMENT_BYTES)
+    except FileRefused as exc:
+        problems.append(LoadProblem(shown, f"{exc}; skipped"))
+        return []
     except OSError as exc:
         problems.append(LoadProblem(shown, f"cannot read ({exc.strerror or exc})"))
         return []
@@ -193,21 +201,65 @@ def _load_file(
         if not body.strip():
             problems.append(LoadProblem(where, "empty text"))
             continue
+        if "\x00" in body:
+            problems.append(LoadProblem(where, "text holds a NUL character; skipped"))
+            continue
         doc_id = str(obj.get("id", f"{rel}#{lineno}"))
         title = str(obj.get("title") or _title_of(body, doc_id))
         sub = obj.get("group")
+        if any(has_lone_surrogate(x) for x in (body, doc_id, title, str(sub or ""))):
+            # A JSON escape such as "\ud83d" alone: it cannot be saved or printed as UTF-8.
+            problems.append(
+                LoadProblem(where, "lone surrogates (invalid \\u escapes) replaced by U+FFFD")
+            )
+            body, doc_id, title = map(repair_surrogates, (body, doc_id, title))
+            sub = repair_surrogates(sub) if isinstance(sub, str) else sub
         doc_group = f"{group}/{sub}".strip("/") if isinstance(sub, str) and sub else group
         out.append((doc_id, doc_group, title, body))
     return out
 
 
-def _walk(folder: Path) -> list[Path]:
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
+def _walk(folder: Path, problems: list[LoadProblem]) -> list[Path]:
+    """The documents under ``folder``. Links that lead out of it are skipped, with one line
+    each, so a planted ``outside.txt -> /etc/passwd`` is never read; folders that cannot be
+    listed are reported, never skipped silently."""
     files = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+    root = folder.resolve()
+
+    def unreadable(exc: OSError) -> None:
+        where = _display(Path(exc.filename)) if exc.filename else _display(folder)
+        problems.append(LoadProblem(where, f"cannot read this folder ({exc.strerror or exc})"))
+
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable):
+        kept = []
+        for d in sorted(dirnames):
+            if d.startswith("."):
+                continue
+            if os.path.islink(os.path.join(dirpath, d)):
+                problems.append(
+                    LoadProblem(_display(Path(dirpath) / d), "a link to a folder; not followed")
+                )
+                continue
+            kept.append(d)
+        dirnames[:] = kept
         for name in sorted(filenames):
-            if not name.startswith(".") and name.lower().endswith(DOCUMENT_SUFFIXES):
-                files.append(Path(dirpath) / name)
+            if name.startswith(".") or not name.lower().endswith(DOCUMENT_SUFFIXES):
+                continue
+            path = Path(dirpath) / name
+            if path.is_symlink() and not _inside(path.resolve(), root):
+                problems.append(
+                    LoadProblem(_display(path), "a link to a file outside the corpus; skipped")
+                )
+                continue
+            files.append(path)
     return files
 
 
@@ -221,11 +273,19 @@ def load_corpus(paths: Sequence[str | os.PathLike[str]]) -> LoadResult:
     roots: list[tuple[Path, list[Path] | None]] = []  # (root folder, explicit files or None)
     for raw in paths:
         p = Path(raw)
-        if not p.exists():
-            problems.append(LoadProblem(str(raw), "no such file or folder"))
-        elif p.is_dir():
+        try:
+            mode = os.stat(p).st_mode
+        except OSError as exc:
+            why = (
+                "no such file or folder"
+                if isinstance(exc, FileNotFoundError)
+                else (f"cannot read ({exc.strerror or exc})")
+            )
+            problems.append(LoadProblem(shown_path(raw), why))
+            continue
+        if stat.S_ISDIR(mode):
             roots.append((p, None))
-        elif p.is_file():
+        elif stat.S_ISREG(mode):
             parent = p.parent
             for r, files in roots:
                 if files is not None and r.resolve() == parent.resolve():
@@ -234,13 +294,14 @@ def load_corpus(paths: Sequence[str | os.PathLike[str]]) -> LoadResult:
             else:
                 roots.append((parent, [p]))
         else:
-            problems.append(LoadProblem(str(raw), "not a regular file or folder"))
+            problems.append(LoadProblem(shown_path(raw), f"{kind_of(mode)}, not a document"))
 
     multi = len(roots) > 1
     raw_docs: list[tuple[str, str, str, str]] = []
     for root, explicit in roots:
-        files = explicit if explicit is not None else _walk(root)
-        if explicit is None and not files:
+        before = len(problems)
+        files = explicit if explicit is not None else _walk(root, problems)
+        if explicit is None and not files and len(problems) == before:
             problems.append(
                 LoadProblem(_display(root), "empty folder (no .txt, .md or .jsonl documents)")
             )
@@ -383,6 +444,20 @@ def _line_noise(line: str, dominant_latin: bool, mixed_scripts: bool) -> str:
     return ""
 
 
+def _capped(text: str, spans: Iterable[tuple[int, int]]) -> Iterable[tuple[int, int]]:
+    """Spans no longer than MAX_SENTENCE_CHARS: a longer one (text without sentence
+    punctuation) is cut at the last space before the limit, or at the limit if there is none,
+    so one huge "sentence" cannot make every comparison with it slow."""
+    for s, e in spans:
+        while e - s > MAX_SENTENCE_CHARS:
+            cut = text.rfind(" ", s + MAX_SENTENCE_CHARS // 2, s + MAX_SENTENCE_CHARS)
+            if cut <= s:
+                cut = s + MAX_SENTENCE_CHARS
+            yield s, cut
+            s = cut
+        yield s, e
+
+
 def segment(text: str) -> list[Sentence]:
     """Split ``text`` into sentences with exact offsets, marking noise.
 
@@ -409,7 +484,7 @@ def segment(text: str) -> list[Sentence]:
             noise = "repeats an earlier line verbatim"
         if not noise:
             seen_lines.add(key)
-        for s, e in _split_line(text, ls, le):
+        for s, e in _capped(text, _split_line(text, ls, le)):
             s, e = _trim(text, s, e)
             if s >= e:
                 continue

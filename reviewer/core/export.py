@@ -10,13 +10,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import math
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from .corpus import Corpus
+from .files import kind_of
 from .jsonlines import jsonl_line
+from .printable import repair_surrogates, shown_path
 from .store import LABELS, Annotation, AnnotationSet, StoreError, annotation_from_dict, load
 
 FORMATS = ("jsonl", "csv", "prodigy", "labelstudio", "fever")
@@ -32,21 +35,38 @@ class ExportError(Exception):
 # Loading several sets
 
 
-def load_sets(paths: Sequence[str | Path]) -> list[AnnotationSet]:
-    """Sets from files and folders of ``*.toml``; StoreError/ExportError name the bad input."""
-    files: list[Path] = []
+def load_sets(
+    paths: Sequence[str | Path], warn: Callable[[str], object] | None = None
+) -> list[AnnotationSet]:
+    """Sets from files and folders of ``*.toml``.
+
+    A file named explicitly must be a usable set (StoreError/ExportError otherwise). In a
+    folder, a file that is not one (a link, a pipe, another kind of TOML, a broken file) is
+    skipped with one line to ``warn``, so one stray file does not stop every command.
+    """
+    sets: list[AnnotationSet] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found = sorted(f for f in p.glob("*.toml") if not f.name.startswith("."))
-            if not found:
-                raise ExportError(f"{p}: no annotation files (*.toml) in this folder")
-            files.extend(found)
-        elif p.exists():
-            files.append(p)
+            before = len(sets)
+            for f in sorted(p.glob("*.toml")):
+                if f.name.startswith("."):
+                    continue
+                try:
+                    if f.is_symlink() or not f.is_file():
+                        kind = "a link" if f.is_symlink() else kind_of(f.lstat().st_mode)
+                        raise StoreError(f"{shown_path(f)}: {kind}, not an annotation set")
+                    sets.append(load(f))
+                except StoreError as exc:
+                    if warn is not None:
+                        warn(f"{exc}; skipped")
+            if len(sets) == before:
+                raise ExportError(f"{shown_path(p)}: no annotation sets (*.toml) in this folder")
+        elif p.exists() or p.is_symlink():
+            sets.append(load(p))
         else:
-            raise ExportError(f"{p}: no such file or folder")
-    return [load(f) for f in files]
+            raise ExportError(f"{shown_path(p)}: no such file or folder")
+    return sets
 
 
 def check_same_corpus(sets: Sequence[AnnotationSet]) -> str:
@@ -77,7 +97,10 @@ def _stamp(value: datetime | None) -> str | None:
 
 
 def _plain(value: Any) -> Any:
-    """TOML values as JSON values (date-times as ISO strings)."""
+    """TOML values as JSON values (date-times as ISO strings; TOML's nan and inf, which JSON
+    cannot hold, as the strings "nan", "inf" and "-inf")."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
     if isinstance(value, datetime):
         return _stamp(value)
     if isinstance(value, dict):
@@ -129,13 +152,23 @@ _CSV_FIELDS = [
     "annotator", "corpus", "group", "doc", "start", "end", "quote", "label", "note", "suspicion",
     "created", "updated", "evidence_count", "evidence",
 ]  # fmt: skip
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet may take as the start of a formula, ASCII and full-width (OWASP's list).
+_FORMULA_START = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+# Characters a spreadsheet may skip before the formula character: whitespace (newlines and the
+# no-break space included, str.isspace) and the zero-width ones, which isspace does not cover.
+_ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u180e")
 
 
 def safe_cell(value: Any) -> Any:
-    """Neutralise text a spreadsheet would run as a formula (OWASP: prefix with a quote)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    """Neutralise text a spreadsheet would run as a formula (OWASP: prefix with a quote), also
+    when invisible characters come before the formula character."""
+    if not isinstance(value, str):
+        return value
+    for ch in value:
+        if ch in _FORMULA_START:
+            return "'" + value
+        if not (ch.isspace() or ch in _ZERO_WIDTH):
+            break
     return value
 
 
@@ -328,10 +361,63 @@ def _record_to_annotation(r: Mapping[str, Any], where: str) -> Annotation:
         raise ExportError(f"{where}: {exc}") from None
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number reviewer accepts")
+
+
+def _json_record(line: str, where: str) -> dict[str, Any]:
+    try:
+        r = json.loads(line, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise ExportError(f"{where}: not valid JSON ({exc.msg})") from None
+    except (ValueError, RecursionError) as exc:  # NaN, a 5000-digit number, deep nesting
+        why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split(":")[0]
+        raise ExportError(f"{where}: not usable JSON ({why})") from None
+    if not isinstance(r, dict):
+        raise ExportError(f"{where}: expected a JSON object")
+    return r
+
+
+def _prodigy_table(r: Mapping[str, Any], where: str) -> dict[str, Any] | None:
+    """The TOML table of one Prodigy task, None for a task that carries no label."""
+    if r.get("answer") != "accept":
+        return None  # rejected or skipped tasks carry no label
+    meta = r.get("meta")
+    accept = r.get("accept")
+    if not isinstance(meta, dict):
+        raise ExportError(f"{where}: a Prodigy task needs a meta object (doc, start, end)")
+    if not isinstance(accept, list) or len(accept) != 1 or not isinstance(accept[0], str):
+        raise ExportError(f'{where}: "accept" must be a list holding one label')
+    table = {
+        "doc": meta.get("doc"),
+        "start": meta.get("start"),
+        "end": meta.get("end"),
+        "quote": r.get("text"),
+        "label": accept[0],
+        "note": r.get("note") or "",
+        "suspicion": meta.get("suspicion"),
+        "evidence": r.get("evidence") or [],
+    }
+    stamp = r.get("_timestamp")
+    if stamp is not None:
+        if isinstance(stamp, bool) or not isinstance(stamp, int | float):
+            raise ExportError(f'{where}: "_timestamp" must be a number of seconds')
+        try:
+            when = datetime.fromtimestamp(stamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        except (OverflowError, OSError, ValueError):
+            raise ExportError(f'{where}: "_timestamp" {stamp!r} is out of range') from None
+        table["created"] = table["updated"] = when
+    return table
+
+
 def import_records(
     lines: Iterable[str], fmt: str, source: str
 ) -> list[tuple[str, str, Annotation]]:
-    """(annotator, corpus, annotation) per record; ExportError names the line at fault."""
+    """(annotator, corpus, annotation) per record; ExportError names the line at fault.
+
+    Every record is checked before anything is written: a value TOML cannot hold (a null, NaN,
+    a lone surrogate, nesting deeper than the limit) is refused with its line.
+    """
     if fmt not in IMPORT_FORMATS:
         raise ExportError(f"cannot import {fmt!r} (choose from {', '.join(IMPORT_FORMATS)})")
     out = []
@@ -339,39 +425,21 @@ def import_records(
         if not line.strip():
             continue
         where = f"{source}:{lineno}"
-        try:
-            r = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ExportError(f"{where}: not valid JSON ({exc.msg})") from None
-        if not isinstance(r, dict):
-            raise ExportError(f"{where}: expected a JSON object")
+        r = _json_record(line, where)
         if fmt == "prodigy":
-            if r.get("answer") != "accept":
-                continue  # rejected or skipped tasks carry no label
-            meta = r.get("meta") or {}
-            accept = r.get("accept") or []
-            if not isinstance(meta, dict) or not accept:
-                raise ExportError(f"{where}: a Prodigy task needs meta (doc, start, end), accept")
-            table = {
-                "doc": meta.get("doc"),
-                "start": meta.get("start"),
-                "end": meta.get("end"),
-                "quote": r.get("text"),
-                "label": accept[0],
-                "note": r.get("note") or "",
-                "suspicion": meta.get("suspicion"),
-                "evidence": r.get("evidence") or [],
-            }
-            stamp = r.get("_timestamp")
-            if isinstance(stamp, int | float):
-                when = datetime.fromtimestamp(stamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-                table["created"] = table["updated"] = when
+            table = _prodigy_table(r, where)
+            if table is None:
+                continue
             annotation = _record_to_annotation(table, where)
-            who = str(r.get("_annotator_id") or "")
-            out.append((who, str(meta.get("corpus") or ""), annotation))
+            meta = r["meta"]
+            who, corpus = r.get("_annotator_id"), meta.get("corpus")
         else:
             annotation = _record_to_annotation(r, where)
-            out.append((str(r.get("annotator") or ""), str(r.get("corpus") or ""), annotation))
+            who, corpus = r.get("annotator"), r.get("corpus")
+        for name, value in (("annotator", who), ("corpus", corpus)):
+            if value is not None and not isinstance(value, str):
+                raise ExportError(f'{where}: "{name}" must be a string')
+        out.append((repair_surrogates(who or ""), repair_surrogates(corpus or ""), annotation))
     return out
 
 

@@ -1,19 +1,34 @@
 """Review state: the single source of truth for tags, notes and evidence, with undo and redo.
 
-Every change is written to the annotator's TOML file before the call returns. When the write
-fails (disk full, read-only folder) the change stays in memory, ``unsaved`` says so, and the
-next change or ``retry_save()`` writes everything again: nothing is lost when space returns.
+Every change is written to the annotator's TOML file: before the call returns, or, once
+``write_in_background`` is on (the app), by a writer thread a few milliseconds later. When a
+write fails (disk full, read-only folder, anything at all) the change stays in memory, ``unsaved``
+and ``save_error`` say so, and the next change or ``retry_save()`` writes everything again.
+
+Saved-ness is counted, not flagged: every change bumps ``generation`` and a write records the
+generation it wrote, so nothing can report "saved" for a change that is not on disk yet.
+
+The file may change under the session (a ``git pull``, another tool). A save never replaces a
+file it has not read: the store refuses, the session reads the new file and merges it with its
+own changes (three-way, against the file as last read or written), then saves the result.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from .corpus import Corpus, Document, Sentence
-from .state import Cursor, FileLock, load_cursor, save_cursor
+from .files import remove_stale_temps
+from .limits import MAX_NOTE_CHARS
+from .lock import SetLock
+from .printable import repair_surrogates, shown_path
+from .state import Cursor, load_cursor, save_cursor
 from .store import (
     LABELS,
     AnchorResult,
@@ -21,15 +36,20 @@ from .store import (
     AnnotationSet,
     Evidence,
     Store,
+    StoreChanged,
     StoreError,
     StoreWriteError,
     anchor_all,
+    current_signature,
     load,
     now,
-    remove_stale_temps,
+    same,
 )
 
 Key = tuple[str, int, int]
+Ident = tuple[str, int, int, str]  # what makes an entry of the file unique: span and quote
+
+OK, FAILED, CHANGED = "ok", "failed", "changed"  # outcomes of one write
 
 
 class ReadOnlyError(Exception):
@@ -41,26 +61,74 @@ class Change:
     key: Key
     before: Annotation | None
     after: Annotation | None
-    action: str  # "tag", "clear", "note", "evidence", "undo", "redo"
+    action: str  # "tag", "clear", "note", "evidence", "confirm", "undo", "redo", "reload"
+
+
+@dataclass(frozen=True)
+class MergeReport:
+    """What reading the file again brought in: how many entries it added, changed or removed,
+    and how many of ours it also changed (ours were kept, field by field)."""
+
+    added: int
+    changed: int
+    removed: int
+    conflicts: int
+
+    def __str__(self) -> str:
+        counts = ((self.added, "added"), (self.changed, "changed"), (self.removed, "removed"))
+        parts = [f"{n} {what}" for n, what in counts if n]
+        text = "the file changed on disk: " + (", ".join(parts) or "no tag changed")
+        if self.conflicts:
+            text += f"; {self.conflicts} of your changes kept over theirs"
+        return text
+
+
+def _ident(a: Annotation) -> Ident:
+    return (a.doc, a.start, a.end, a.quote)
 
 
 def anchor_to(corpus: Corpus, annotations: Iterable[Annotation]) -> AnchorResult:
-    """Re-anchor annotations to the documents as they are now. Only the documents that have
-    annotations are looked at: a large corpus with few tags costs nothing extra at start-up."""
+    """Re-anchor annotations to the documents as they are now. Only documents that annotations
+    or their evidence point at are looked at: a large corpus with few tags costs nothing."""
     items = list(annotations)
     texts: dict[str, tuple[str, list[tuple[int, int]]]] = {}
     for a in items:
-        doc = corpus.get(a.doc) if a.doc not in texts else None
-        if doc is not None:
-            texts[a.doc] = (doc.text, [(s.start, s.end) for s in doc.sentences])
+        for doc_id in (a.doc, *(e.doc for e in a.evidence)):
+            if doc_id not in texts:
+                doc = corpus.get(doc_id)
+                if doc is not None:
+                    texts[doc_id] = (doc.text, [(s.start, s.end) for s in doc.sentences])
     return anchor_all(items, texts)
 
 
 def open_set(path: Path) -> AnnotationSet | None:
     """The annotation set at ``path``, None if there is none yet; StoreError if unusable."""
-    if not path.exists():
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise StoreError(f"{shown_path(path)}: cannot read ({exc.strerror or exc})") from None
+    if stat.S_ISLNK(st.st_mode):
+        raise StoreError(
+            f"{shown_path(path)}: is a symbolic link; reviewer reads and writes annotation sets "
+            "only as regular files (replace the link with the file it points to)"
+        )
     return load(path)
+
+
+def _merge_fields(base: Annotation | None, ours: Annotation, theirs: Annotation) -> Annotation:
+    """Theirs, with every field we changed since ``base`` taken from ours."""
+    if base is None:
+        return ours
+    changes = {
+        f.name: getattr(ours, f.name)
+        for f in fields(Annotation)
+        if getattr(ours, f.name) != getattr(base, f.name)
+    }
+    if dict(ours.extra) != dict(base.extra):
+        changes["extra"] = {**theirs.extra, **ours.extra}
+    return theirs.with_changes(**changes) if changes else theirs
 
 
 class Session:
@@ -77,24 +145,41 @@ class Session:
         self.annotator = annotator
         self.path = annotation_file
         self.messages: list[str] = []
-        existing = open_set(annotation_file)  # StoreError propagates: never overwrite a bad file
-        self.store = Store(
-            annotation_file, annotator, corpus.name, existing.extra if existing else None
-        )
-        self._lock = FileLock(annotation_file)
+        self._lock = SetLock(annotation_file)
         self.read_only = read_only
-        if not read_only and use_lock and not self._lock.acquire():
-            self.read_only = True
-            self.messages.append(
-                f"{annotation_file} is in use by another reviewer window; opened read-only"
-            )
+        if not read_only and use_lock:
+            why = self._lock.acquire()
+            if why:
+                self.read_only = True
+                self.messages.append(f"{shown_path(annotation_file)}: {why}; opened read-only")
+        try:
+            # Read after locking: no other reviewer can be writing it now.
+            existing = open_set(annotation_file)  # never overwrite a file that cannot be read
+        except StoreError:
+            self._lock.release()
+            raise
+        self.store = Store(
+            annotation_file,
+            annotator,
+            corpus.name,
+            existing.extra if existing else None,
+            existing.signature if existing else None,
+        )
         if not self.read_only and annotation_file.parent.is_dir():
             remove_stale_temps(annotation_file)
-        result = anchor_to(corpus, existing.annotations if existing else ())
+        on_disk = existing.annotations if existing else ()
+        # The file as last read or written: the base of a three-way merge.
+        self._base: list[Annotation] = list(on_disk)
+        result = anchor_to(corpus, on_disk)
         self._annotations: dict[Key, Annotation] = {a.key: a for a in result.anchored}
         self.orphans: tuple[Annotation, ...] = result.orphans
         if result.moved:
             self.messages.append(f"{result.moved} annotation(s) re-anchored to changed documents")
+        if result.fuzzy:
+            self.messages.append(
+                f"{result.fuzzy} annotation(s) moved to a similar sentence: shown with ? until "
+                "you confirm them (y) or tag again"
+            )
         if result.orphans:
             self.messages.append(
                 f"{len(result.orphans)} annotation(s) could not be found in the documents "
@@ -102,14 +187,18 @@ class Session:
             )
         if existing and existing.corpus and existing.corpus != corpus.name:
             self.messages.append(
-                f'{annotation_file} was made on corpus "{existing.corpus}", this is "{corpus.name}"'
+                f'{shown_path(annotation_file)} was made on corpus "{existing.corpus}", '
+                f'this is "{corpus.name}"'
             )
         self._undo: list[Change] = []
         self._redo: list[Change] = []
-        self.unsaved = False
+        self.generation = 0  # bumped by every change that must reach the file
+        self.saved_generation = 0  # the newest generation the file holds
         self.save_error = ""
+        self.needs_reload = False  # the file changed on disk; merge before the next save
         self.listeners: list[Callable[[Change], None]] = []
         self._writer: _Writer | None = None
+        self._closed = False
 
     # ---------------------------------------------------------------- queries
 
@@ -131,6 +220,11 @@ class Session:
         return sum(1 for s in doc.sentences if (doc.id, s.start, s.end) in self._annotations)
 
     @property
+    def unsaved(self) -> bool:
+        """Some change is not on disk yet (being written, or the write failed)."""
+        return self.saved_generation < self.generation
+
+    @property
     def can_undo(self) -> bool:
         return bool(self._undo) and not self.read_only
 
@@ -148,52 +242,172 @@ class Session:
 
     def _commit(self, change: Change, *, record: bool = True) -> Change:
         if self.read_only:
-            raise ReadOnlyError(f"{self.path} is open read-only")
+            raise ReadOnlyError(f"{shown_path(self.path)} is open read-only")
         self._apply(change.key, change.after)
         if record:
             self._undo.append(change)
             self._redo.clear()
+        self.generation += 1
         self._save()
         for listener in self.listeners:
             listener(change)
         return change
 
-    def _save(self) -> None:
-        snapshot = list(self._annotations.values()) + list(self.orphans)
-        if self._writer is not None:
-            self.unsaved = True  # until the writer reports the file renamed into place
-            self._writer.submit(snapshot)
-            return
-        self._write(snapshot)
+    def _snapshot(self) -> list[Annotation]:
+        return list(self._annotations.values()) + list(self.orphans)
 
-    def _write(self, snapshot: list[Annotation]) -> bool:
+    def _save(self, depth: int = 0) -> None:
+        if self.read_only:
+            return
+        if self._writer is not None:
+            if not self.needs_reload:
+                self._writer.submit(self._snapshot(), self.generation)
+            return
+        if self.needs_reload:
+            self._reload_and_save(depth)
+            return
+        if self._write(self._snapshot(), self.generation) == CHANGED:
+            self._reload_and_save(depth)
+
+    def _reload_and_save(self, depth: int) -> None:
+        if depth >= 3:
+            return  # the file keeps changing under us: try again on the next change or retry
+        try:
+            self.reload()
+        except StoreError:
+            return  # save_error says why; retried later
+        self._save(depth + 1)
+
+    def _write(self, snapshot: list[Annotation], generation: int) -> str:
+        """Write one snapshot; returns OK, FAILED or CHANGED. Never raises: whatever goes wrong
+        is reported in ``save_error`` and the snapshot is written again later."""
         try:
             self.store.save(snapshot)
-        except StoreWriteError as exc:
-            self.unsaved = True
+        except StoreChanged as exc:
+            self.needs_reload = True
             self.save_error = str(exc)
-            return False
-        self.unsaved = False
-        self.save_error = ""
-        return True
+            return CHANGED
+        except StoreWriteError as exc:
+            self.save_error = str(exc)
+            return FAILED
+        except Exception as exc:  # a save must never take the session down
+            self.save_error = f"{shown_path(self.path)}: cannot save ({type(exc).__name__}: {exc})"
+            return FAILED
+        self._base = snapshot
+        if generation >= self.saved_generation:
+            self.saved_generation = generation
+        if not self.unsaved:
+            self.save_error = ""
+        return OK
 
-    def write_in_background(self, on_written: Callable[[bool], object]) -> None:
+    def write_in_background(self, on_written: Callable[[str], object]) -> None:
         """Save from a writer thread from now on: a change returns at once, and the newest state
-        is written (atomically, as ever) a few milliseconds later. ``on_written(ok)`` is called
-        from the writer thread after each write."""
+        is written (atomically, as ever) a few milliseconds later. ``on_written(outcome)`` is
+        called from the writer thread after each write (OK, FAILED or CHANGED)."""
         self._writer = _Writer(self, on_written)
 
-    def flush(self) -> None:
-        """Wait until everything handed to the writer is on disk (or has failed)."""
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until everything handed to the writer is written (or has failed); False if the
+        timeout passed first."""
         if self._writer is not None:
-            self._writer.wait()
+            return self._writer.wait(timeout)
+        return True
 
     def retry_save(self) -> bool:
-        """Write again after a failed save; True when everything is on disk (with a background
-        writer: when the retry has been handed over; its outcome is reported as usual)."""
-        if self.unsaved and not self.read_only:
-            self._save()
+        """Write again after a failed save (reading the file first if it changed); True when
+        everything is on disk (with a background writer: when the retry has been handed over)."""
+        if self.read_only or not self.unsaved:
+            return not self.unsaved
+        if self.needs_reload:
+            try:
+                self.reload()
+            except StoreError:
+                return False
+        self._save()
         return not self.unsaved
+
+    def disk_changed(self) -> bool:
+        """The file on disk is not the one this session last read or wrote."""
+        return current_signature(self.path) != self.store.signature
+
+    def reload(self) -> MergeReport:
+        """Read the file again and merge it with this session's changes.
+
+        Per entry (span and quote), against the file as last read or written: an entry only
+        they changed takes theirs, only we changed keeps ours, both changed merges field by
+        field (ours wins where both changed the same field). StoreError if the file cannot be
+        read; then ``save_error`` says so and nothing is written until it can be.
+        """
+        if not self.flush(5.0):  # then the writer is idle: it cannot race the base or signature
+            raise StoreError(f"{shown_path(self.path)}: still writing; will try again")
+        try:
+            disk = open_set(self.path)
+        except StoreError as exc:
+            self.needs_reload = True
+            self.save_error = f"{exc} (changed on disk; your tags are kept in memory)"
+            raise
+        theirs = {_ident(a): a for a in disk.annotations} if disk else {}
+        ours = {_ident(a): a for a in self._snapshot()}
+        base = {_ident(a): a for a in self._base}
+        merged: dict[Ident, Annotation] = {}
+        added = changed = removed = conflicts = 0
+        for k in dict.fromkeys([*base, *theirs, *ours]):
+            b, t, o = base.get(k), theirs.get(k), ours.get(k)
+            if same(t, b):
+                r = o
+            elif same(o, b):
+                r = t
+                if b is None:
+                    added += 1
+                elif t is None:
+                    removed += 1
+                else:
+                    changed += 1
+            elif same(o, t):
+                r = o
+            elif o is None or t is None:
+                r = o or t  # deleted on one side, changed on the other: keep the change
+                conflicts += 1
+            else:
+                r = _merge_fields(b, o, t)
+                conflicts += 1
+            if r is not None:
+                merged[k] = r
+        before = dict(self._annotations)
+        result = anchor_to(self.corpus, merged.values())
+        self._annotations = {a.key: a for a in result.anchored}
+        self.orphans = result.orphans
+        self._base = list(theirs.values())
+        self.store.signature = disk.signature if disk else None
+        if disk is not None:
+            self.store.extra = dict(disk.extra)
+        self.needs_reload = False
+        self.save_error = ""
+        touched = {
+            k
+            for k in {*before, *self._annotations}
+            if not same(before.get(k), self._annotations.get(k))
+        }
+        # History of entries someone else changed would undo their change: it is dropped.
+        self._undo = [c for c in self._undo if c.key not in touched]
+        self._redo = [c for c in self._redo if c.key not in touched]
+        held = self._snapshot()
+        if len(held) != len(theirs) or any(not same(a, theirs.get(_ident(a))) for a in held):
+            self.generation += 1  # what we hold differs from the file: it must be written
+        else:
+            self.saved_generation = self.generation
+        for key in sorted(touched):
+            change = Change(key, before.get(key), self._annotations.get(key), "reload")
+            for listener in self.listeners:
+                listener(change)
+        return MergeReport(added, changed, removed, conflicts)
+
+    def sync(self) -> MergeReport:
+        """Merge the file as it is on disk now, then save the merged state if it differs."""
+        report = self.reload()
+        if self.unsaved:
+            self._save()
+        return report
 
     def tag(
         self,
@@ -203,7 +417,8 @@ class Session:
         suspicion: float | None = None,
         votes: dict[str, str] | None = None,
     ) -> Change | None:
-        """Tag a sentence; ``votes`` (adjudication) records each annotator's label with it."""
+        """Tag a sentence; ``votes`` (adjudication) records each annotator's label with it.
+        Tagging a sentence whose tag was moved there by a fuzzy match confirms it."""
         if label not in LABELS:
             raise ValueError(f"unknown label {label!r}")
         key = (doc.id, sentence.start, sentence.end)
@@ -221,13 +436,22 @@ class Session:
                 updated=stamp,
                 extra={"votes": dict(votes)} if votes else {},
             )
-        elif before.label == label:
+        elif before.label == label and not before.unconfirmed:
             return None
         else:
-            after = before.with_changes(label=label, updated=stamp)
+            after = before.with_changes(label=label, updated=stamp, anchor="", anchor_quote="")
             if votes:
                 after = after.with_changes(extra={**before.extra, "votes": dict(votes)})
         return self._commit(Change(key, before, after, "tag"))
+
+    def confirm(self, doc: Document, sentence: Sentence) -> Change | None:
+        """Accept a tag that a fuzzy re-anchor moved to this sentence."""
+        key = (doc.id, sentence.start, sentence.end)
+        before = self._annotations.get(key)
+        if before is None or not before.unconfirmed:
+            return None
+        after = before.with_changes(anchor="", anchor_quote="", updated=now())
+        return self._commit(Change(key, before, after, "confirm"))
 
     def clear(self, doc: Document, sentence: Sentence) -> Change | None:
         key = (doc.id, sentence.start, sentence.end)
@@ -242,6 +466,9 @@ class Session:
         before = self._annotations.get(key)
         if before is None:
             raise ValueError("tag the sentence before adding a note")
+        if len(note) > MAX_NOTE_CHARS:
+            raise ValueError(f"a note holds at most {MAX_NOTE_CHARS:,} characters")
+        note = repair_surrogates(note)
         if before.note == note:
             return None
         return self._commit(
@@ -288,45 +515,56 @@ class Session:
     def remember_cursor(self, doc: Document, sentence: Sentence) -> None:
         save_cursor(self.path, Cursor(doc.id, sentence.start))
 
-    def close(self) -> None:
-        self.flush()
+    def close(self, timeout: float = 10.0) -> None:
+        """Write what is pending and let go of the file; calling it again does nothing.
+
+        Never hangs: a writer still busy after ``timeout`` seconds (a stuck network disk) is
+        abandoned rather than waited for, and no new write is started behind it."""
+        if self._closed:
+            return
+        self._closed = True
+        stuck = False
         if self._writer is not None:
-            self._writer.stop()
+            stuck = not self._writer.wait(timeout)
+            self._writer.stop(0 if stuck else timeout)
             self._writer = None
-        if self.unsaved and not self.read_only:
-            self._save()
+        if self.unsaved and not self.read_only and not stuck:
+            self._save()  # one last attempt after a failed write (the disk may have space now)
         self._lock.release()
 
 
 class _Writer:
     """One thread that writes the newest snapshot; snapshots that arrive while it writes are
-    coalesced, since each is the whole set."""
+    coalesced, since each is the whole set. Nothing it meets can stop it: a failure is an
+    outcome, reported like any other, and the next snapshot is written as usual."""
 
-    def __init__(self, session: Session, on_written: Callable[[bool], object]) -> None:
+    def __init__(self, session: Session, on_written: Callable[[str], object]) -> None:
         self.session = session
         self.on_written = on_written
-        self._pending: list[Annotation] | None = None
+        self._pending: tuple[list[Annotation], int] | None = None
         self._busy = False
         self._stopping = False
         self._cond = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="reviewer-writer", daemon=True)
         self._thread.start()
 
-    def submit(self, snapshot: list[Annotation]) -> None:
+    def submit(self, snapshot: list[Annotation], generation: int) -> None:
         with self._cond:
-            self._pending = snapshot
+            self._pending = (snapshot, generation)
             self._cond.notify_all()
 
-    def wait(self) -> None:
+    def wait(self, timeout: float | None = None) -> bool:
         with self._cond:
-            while self._pending is not None or self._busy:
-                self._cond.wait()
+            return self._cond.wait_for(
+                lambda: (self._pending is None and not self._busy) or not self._thread.is_alive(),
+                timeout,
+            )
 
-    def stop(self) -> None:
+    def stop(self, timeout: float | None = None) -> None:
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
-        self._thread.join(timeout=5)
+        self._thread.join(timeout)
 
     def _run(self) -> None:
         while True:
@@ -335,15 +573,18 @@ class _Writer:
                     self._cond.wait()
                 if self._pending is None:
                     return
-                snapshot, self._pending = self._pending, None
+                (snapshot, generation), self._pending = self._pending, None
                 self._busy = True
-            ok = self.session._write(snapshot)
+            try:
+                outcome = self.session._write(snapshot, generation)
+            except BaseException as exc:  # _write does not raise; belt and braces
+                self.session.save_error = f"cannot save ({type(exc).__name__}: {exc})"
+                outcome = FAILED
             with self._cond:
                 self._busy = False
-                if self._pending is not None:
-                    self.session.unsaved = True  # a newer state is still on its way
                 self._cond.notify_all()
-            self.on_written(ok)
+            with contextlib.suppress(Exception):  # a closed screen must not stop the writer
+                self.on_written(outcome)
 
 
-__all__ = ["Change", "ReadOnlyError", "Session", "StoreError", "open_set"]
+__all__ = ["Change", "MergeReport", "ReadOnlyError", "Session", "StoreError", "open_set"]

@@ -1,19 +1,20 @@
-"""Per-user state that is not annotation data: the resume cursor and the single-writer lock.
+"""Per-user state that is not annotation data: the resume cursor.
 
-Both live in the user's state folder (``$XDG_STATE_HOME/reviewer``), not in ``annotations/``,
-so the annotation files stay pure data that diff and merge cleanly between reviewers.
+It lives in the user's state folder (``$XDG_STATE_HOME/reviewer``), not in ``annotations/``, so
+the annotation files stay pure data that diff and merge cleanly between reviewers. (The
+single-writer lock lives beside the annotation file instead: see ``lock.py``.)
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+
+from .files import FileRefused, read_regular
 
 
 def state_dir() -> Path:
@@ -24,7 +25,7 @@ def state_dir() -> Path:
 
 
 def _key(path: Path) -> str:
-    return hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:16]
+    return hashlib.sha1(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -33,53 +34,31 @@ class Cursor:
     offset: int
 
 
+def _cursor_file(annotation_file: Path) -> Path:
+    return state_dir() / "cursors" / f"{_key(annotation_file)}.json"
+
+
 def load_cursor(annotation_file: Path) -> Cursor | None:
     try:
-        raw = json.loads((state_dir() / "cursors" / f"{_key(annotation_file)}.json").read_text())
+        raw = json.loads(read_regular(_cursor_file(annotation_file), 64 * 1024))
         return Cursor(str(raw["doc"]), int(raw["offset"]))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, FileRefused, ValueError, KeyError, TypeError):
         return None
 
 
 def save_cursor(annotation_file: Path, cursor: Cursor) -> None:
-    """Best effort: a lost cursor costs a keypress, so failures here are not reported."""
-    folder = state_dir() / "cursors"
+    """Best effort: a lost cursor costs a keypress, so failures here are not reported, and the
+    file is renamed into place without fsync (it must never be torn, it need not be durable)."""
+    target = _cursor_file(annotation_file)
+    data = json.dumps({"doc": cursor.doc, "offset": cursor.offset}, ensure_ascii=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     with contextlib.suppress(OSError):
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{_key(annotation_file)}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps({"doc": cursor.doc, "offset": cursor.offset}))
-        os.replace(tmp, folder / f"{_key(annotation_file)}.json")
-
-
-class FileLock:
-    """An advisory lock on one annotation file, released by the kernel if the process dies."""
-
-    def __init__(self, annotation_file: Path) -> None:
-        self.annotation_file = annotation_file
-        self._fh: IO[str] | None = None
-
-    def acquire(self) -> bool:
-        folder = state_dir() / "locks"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            fh = open(folder / f"{_key(self.annotation_file)}.lock", "a+")  # noqa: SIM115
-        except OSError:
-            return True  # no state folder: cannot lock, do not refuse to work
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            fh.close()
-            return False
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"{os.getpid()} {self.annotation_file.resolve()}\n")
-        fh.flush()
-        self._fh = fh
-        return True
-
-    def release(self) -> None:
-        if self._fh is not None:
-            with contextlib.suppress(OSError):
-                fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
-            self._fh.close()
-            self._fh = None
+            os.write(fd, data.encode("ascii"))
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)

@@ -4,15 +4,19 @@ The file is the source of truth. Each write goes to a temporary file in the same
 fsynced and renamed over the old one, so a kill at any instant leaves the old or the new file.
 Each annotation's TOML text is cached, so a write after one change serialises one annotation,
 not all of them; the rest is string concatenation and the disk.
+
+A save never replaces a file that changed on disk since this store last read or wrote it (a
+``git pull``, another tool): ``StoreChanged`` is raised instead, and the session merges first.
 """
 
 from __future__ import annotations
 
-import contextlib
+import math
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -20,8 +24,13 @@ from typing import Any
 
 import tomli_w
 
+from .files import FileRefused, read_regular_stat, write_atomic, write_new
+from .limits import MAX_LINE_CHARS, MAX_NESTING, MAX_NOTE_CHARS, MAX_SET_BYTES
+from .printable import has_lone_surrogate, one_line, shown_path
+
 SCHEMA = 1
 LABELS = ("supported", "contradicted", "fabricated")
+FUZZY = "fuzzy"  # ``anchor`` of an annotation moved by an approximate match, until confirmed
 _KNOWN_KEYS = {
     "doc",
     "start",
@@ -32,6 +41,8 @@ _KNOWN_KEYS = {
     "suspicion",
     "created",
     "updated",
+    "anchor",
+    "anchor_quote",
     "evidence",
 }
 
@@ -42,6 +53,27 @@ class StoreError(Exception):
 
 class StoreWriteError(StoreError):
     """Writing failed (disk full, read-only folder...); the old file is untouched."""
+
+
+class StoreChanged(StoreWriteError):
+    """The file changed on disk since it was last read or written: merge before saving."""
+
+
+# (device, inode, size, modification time in ns) of the file as last read or written; None when
+# there was no file. A rename keeps all four, so the signature taken from the written temporary
+# file is the one the renamed file has.
+Signature = tuple[int, int, int, int] | None
+
+
+def signature_of(st: os.stat_result) -> Signature:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def current_signature(path: Path) -> Signature:
+    try:
+        return signature_of(os.stat(path))
+    except FileNotFoundError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +98,33 @@ class Annotation:
     evidence: tuple[Evidence, ...] = ()
     # Keys this version does not know, kept verbatim so that nothing a user wrote is dropped.
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    # "fuzzy": moved to this sentence by an approximate match of ``anchor_quote`` (the quote it
+    # had before); shown as unconfirmed until the reviewer confirms or re-tags it.
+    anchor: str = ""
+    anchor_quote: str = ""
 
     @property
     def key(self) -> tuple[str, int, int]:
         return (self.doc, self.start, self.end)
 
+    @property
+    def is_empty(self) -> bool:
+        """A zero-width span marks nothing: never counted as a tag anywhere."""
+        return self.start >= self.end
+
+    @property
+    def unconfirmed(self) -> bool:
+        return self.anchor == FUZZY
+
     def with_changes(self, **changes: Any) -> Annotation:
         return replace(self, **changes)
+
+
+def same(a: Annotation | None, b: Annotation | None) -> bool:
+    """Equal in everything written to the file, unknown keys included."""
+    if a is None or b is None:
+        return a is b
+    return a == b and dict(a.extra) == dict(b.extra)
 
 
 def now() -> datetime:
@@ -125,8 +177,11 @@ def annotation_to_dict(a: Annotation) -> dict[str, Any]:
         d["created"] = a.created
     if a.updated is not None:
         d["updated"] = a.updated
+    if a.anchor:
+        d["anchor"] = a.anchor
+        d["anchor_quote"] = a.anchor_quote
     for k, v in a.extra.items():
-        if k not in d and k != "evidence":
+        if k not in d and k not in _KNOWN_KEYS:
             d[k] = v
     if a.evidence:
         d["evidence"] = [
@@ -173,12 +228,49 @@ def dumps(
     return "\n".join(parts)
 
 
+def _unsaveable(exc: BaseException) -> str:
+    """Why a set could not be turned into TOML text, in words."""
+    if isinstance(exc, UnicodeError):
+        return "a text holds a character that cannot be written as UTF-8 (a lone surrogate)"
+    if isinstance(exc, RecursionError):
+        return "a value is nested too deeply to write"
+    return f"a value TOML cannot hold ({one_line(str(exc))[:120]})"
+
+
 # --------------------------------------------------------------------------------------------
-# Parsing
+# Parsing and checking values
 
 
 def _int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
+
+
+_SCALARS = (str, bool, int, float, datetime, date, time)
+
+
+def storable_problem(value: Any, name: str) -> str | None:
+    """Why ``value`` (under key ``name``) cannot be kept in a TOML file, or None if it can:
+    nesting deeper than MAX_NESTING, a null, a lone surrogate, a type TOML has no word for."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        v, depth = stack.pop()
+        if depth > MAX_NESTING:
+            return f'"{name}" is nested deeper than {MAX_NESTING} levels'
+        if v is None:
+            return f'"{name}" holds a null, which TOML cannot hold'
+        if isinstance(v, str):
+            if has_lone_surrogate(v):
+                return f'"{name}" holds a lone surrogate, which cannot be written as UTF-8'
+        elif isinstance(v, dict):
+            for k, x in v.items():
+                if not isinstance(k, str) or has_lone_surrogate(k):
+                    return f'"{name}" has a key that cannot be written'
+                stack.append((x, depth + 1))
+        elif isinstance(v, list | tuple):
+            stack.extend((x, depth + 1) for x in v)
+        elif not isinstance(v, _SCALARS):
+            return f'"{name}" holds a {type(v).__name__}, which TOML cannot hold'
+    return None
 
 
 def _parse_evidence(raw: Any) -> Evidence:
@@ -187,7 +279,25 @@ def _parse_evidence(raw: Any) -> Evidence:
     doc, start, end, quote = raw.get("doc"), raw.get("start"), raw.get("end"), raw.get("quote")
     if not (isinstance(doc, str) and isinstance(quote, str) and _int(start) and _int(end)):
         raise ValueError("evidence needs doc (string), start and end (integers), quote (string)")
+    if not 0 <= start <= end:  # type: ignore[operator]
+        raise ValueError(f"evidence has a bad span start={start} end={end}")
+    for key, value in (("doc", doc), ("quote", quote)):
+        if has_lone_surrogate(value):
+            raise ValueError(f'evidence "{key}" holds a lone surrogate, which cannot be saved')
     return Evidence(doc, int(start), int(end), quote)  # type: ignore[arg-type]
+
+
+def _suspicion(raw: Any) -> float | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise ValueError('"suspicion" is not a number')
+    if _int(raw) and not 0 <= raw <= 1:
+        raise ValueError('"suspicion" must be a number from 0 to 1')
+    value = float(raw)
+    if not math.isfinite(value) or not 0.0 <= value <= 1.0:
+        raise ValueError('"suspicion" must be a number from 0 to 1')
+    return value
 
 
 def annotation_from_dict(raw: Any) -> Annotation:
@@ -201,26 +311,39 @@ def annotation_from_dict(raw: Any) -> Annotation:
         if not _int(raw.get(key)):
             raise ValueError(f'"{key}" is missing or not an integer')
     if raw["label"] not in LABELS:
-        raise ValueError(f'unknown label "{raw["label"]}" (expected {", ".join(LABELS)})')
+        shown = one_line(raw["label"])[:40]
+        raise ValueError(f'unknown label "{shown}" (expected {", ".join(LABELS)})')
     if not 0 <= raw["start"] <= raw["end"]:
         raise ValueError(f"bad span start={raw['start']} end={raw['end']}")
     note = raw.get("note", "")
     if not isinstance(note, str):
         raise ValueError('"note" is not a string')
-    suspicion = raw.get("suspicion")
-    if suspicion is not None and (
-        isinstance(suspicion, bool) or not isinstance(suspicion, int | float)
-    ):
-        raise ValueError('"suspicion" is not a number')
+    if len(note) > MAX_NOTE_CHARS:
+        raise ValueError(f'"note" has {len(note):,} characters; the limit is {MAX_NOTE_CHARS:,}')
+    for key in ("doc", "quote", "note"):
+        if has_lone_surrogate(raw.get(key) or ""):
+            raise ValueError(f'"{key}" holds a lone surrogate, which cannot be saved as UTF-8')
+    suspicion = _suspicion(raw.get("suspicion"))
     stamps = {}
     for key in ("created", "updated"):
         v = raw.get(key)
         if v is not None and not isinstance(v, datetime):
             raise ValueError(f'"{key}" is not a date-time')
         stamps[key] = v
+    anchor = raw.get("anchor", "")
+    if anchor not in ("", FUZZY):
+        raise ValueError(f'"anchor" must be "{FUZZY}" (or absent)')
+    anchor_quote = raw.get("anchor_quote", "")
+    if not isinstance(anchor_quote, str) or has_lone_surrogate(anchor_quote):
+        raise ValueError('"anchor_quote" is not a string')
     evidence = raw.get("evidence", [])
     if not isinstance(evidence, list):
         raise ValueError('"evidence" is not an array of tables')
+    extra = {k: v for k, v in raw.items() if k not in _KNOWN_KEYS}
+    for k, v in extra.items():
+        problem = storable_problem(v, k)
+        if problem:
+            raise ValueError(problem)
     return Annotation(
         doc=raw["doc"],
         start=raw["start"],
@@ -228,11 +351,13 @@ def annotation_from_dict(raw: Any) -> Annotation:
         quote=raw["quote"],
         label=raw["label"],
         note=note,
-        suspicion=None if suspicion is None else float(suspicion),
+        suspicion=suspicion,
         created=stamps["created"],
         updated=stamps["updated"],
         evidence=tuple(_parse_evidence(e) for e in evidence),
-        extra={k: v for k, v in raw.items() if k not in _KNOWN_KEYS},
+        extra=extra,
+        anchor=anchor,
+        anchor_quote=anchor_quote,
     )
 
 
@@ -243,107 +368,147 @@ class AnnotationSet:
     corpus: str
     annotations: tuple[Annotation, ...]
     extra: Mapping[str, Any] = field(default_factory=dict)  # unknown top-level keys, kept
+    signature: Signature = None  # of the file read, when read from disk
+
+
+_TABLE_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*annotation[ \t]*\]\]", re.MULTILINE)
+
+
+def table_lines(text: str) -> list[int]:
+    """1-based line of each ``[[annotation]]`` header, in order: one pass over the text."""
+    lines = []
+    line, pos = 1, 0
+    for m in _TABLE_HEADER.finditer(text):
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        lines.append(line)
+    return lines
 
 
 def table_line(text: str, n: int) -> int:
-    """1-based line of the n-th ``[[annotation]]`` header (0-based n), for error messages."""
-    count = -1
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if line.strip().replace(" ", "") == "[[annotation]]":
-            count += 1
-            if count == n:
-                return lineno
-    return 0
+    """1-based line of the n-th ``[[annotation]]`` header (0-based n), 0 if there is none."""
+    lines = table_lines(text)
+    return lines[n] if n < len(lines) else 0
 
 
-def loads(text: str, path: Path) -> AnnotationSet:
+_LONG_LINE = re.compile(f"[^\n]{{{MAX_LINE_CHARS + 1}}}")
+
+
+def _toml(text: str, shown: str) -> dict[str, Any]:
+    """Parse TOML; StoreError with a one-line reason for anything tomllib cannot take.
+
+    tomllib reads strings a character at a time (12 s for one 50 MB note), so a line longer
+    than any limit allows is refused first, by a scan that takes milliseconds."""
+    long_line = _LONG_LINE.search(text)
+    if long_line:
+        line = text.count("\n", 0, long_line.start()) + 1
+        raise StoreError(
+            f"{shown}:{line}: a line longer than {MAX_LINE_CHARS:,} characters; notes hold at "
+            f"most {MAX_NOTE_CHARS:,} (shorten it, or move the text to a file of its own)"
+        )
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise StoreError(f"{path}: not valid TOML ({exc})") from None
+        raise StoreError(f"{shown}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise StoreError(f"{shown}: arrays or tables are nested too deeply") from None
+    except ValueError as exc:  # an integer longer than Python converts (4300 digits)
+        m = re.search(r"\d{4000,}", text)
+        where = f":{text.count(chr(10), 0, m.start()) + 1}" if m else ""
+        why = "a number is too long" if "digits" in str(exc) else one_line(str(exc))[:120]
+        raise StoreError(f"{shown}{where}: not usable TOML ({why})") from None
+
+
+def parse_set(text: str, path: Path) -> tuple[dict[str, Any], list[Any]]:
+    """The top-level table and the raw annotation tables of a set's text; StoreError names the
+    file and line of the first problem of the file as a whole."""
+    shown = shown_path(path)
+    data = _toml(text, shown)
     schema = data.get("schema")
     if schema != SCHEMA:
         where = next(
             (i for i, ln in enumerate(text.splitlines(), 1) if ln.strip().startswith("schema")), 1
         )
-        what = "no schema" if schema is None else f"unknown schema {schema!r}"
-        raise StoreError(f"{path}:{where}: {what} (this reviewer reads schema = {SCHEMA})")
+        what = "no schema" if schema is None else f"unknown schema {one_line(repr(schema))[:40]}"
+        raise StoreError(f"{shown}:{where}: {what} (this reviewer reads schema = {SCHEMA})")
     annotator = data.get("annotator", "")
     corpus = data.get("corpus", "")
     if not isinstance(annotator, str) or not isinstance(corpus, str):
-        raise StoreError(f"{path}: annotator and corpus must be strings")
+        raise StoreError(f"{shown}: annotator and corpus must be strings")
     raw = data.get("annotation", [])
     if not isinstance(raw, list):
-        raise StoreError(f"{path}: annotation must be an array of tables ([[annotation]])")
+        raise StoreError(f"{shown}: annotation must be an array of tables ([[annotation]])")
+    for k, v in data.items():
+        if k not in _TOP_KEYS:
+            problem = storable_problem(v, k)
+            if problem:
+                raise StoreError(f"{shown}: {problem}")
+    return data, raw
+
+
+def loads(text: str, path: Path, signature: Signature = None) -> AnnotationSet:
+    shown = shown_path(path)
+    data, raw = parse_set(text, path)
+    headers = table_lines(text)
     out = []
+    first_line: dict[tuple[str, int, int, str], int] = {}
     for i, item in enumerate(raw):
+        line = headers[i] if i < len(headers) else 0
         try:
-            out.append(annotation_from_dict(item))
+            a = annotation_from_dict(item)
         except ValueError as exc:
-            raise StoreError(f"{path}:{table_line(text, i)}: annotation {i + 1}: {exc}") from None
+            raise StoreError(f"{shown}:{line}: annotation {i + 1}: {exc}") from None
+        # The same span with the same quote twice: one would silently replace the other.
+        ident = (a.doc, a.start, a.end, a.quote)
+        if ident in first_line:
+            raise StoreError(
+                f"{shown}:{line}: annotation {i + 1} is a second entry for the same sentence "
+                f"as the one at line {first_line[ident]} ({one_line(a.doc)[:60]} "
+                f"{a.start}:{a.end}); remove one of them"
+            )
+        first_line[ident] = line
+        out.append(a)
     extra = {k: v for k, v in data.items() if k not in _TOP_KEYS}
-    return AnnotationSet(path, annotator, corpus, tuple(out), extra)
+    return AnnotationSet(
+        path, data.get("annotator", ""), data.get("corpus", ""), tuple(out), extra, signature
+    )
+
+
+def read_set_text(path: Path) -> tuple[str, Signature]:
+    """The text of an annotation file and its signature; StoreError for anything unusable."""
+    shown = shown_path(path)
+    try:
+        raw, st = read_regular_stat(path, MAX_SET_BYTES)
+    except FileRefused as exc:
+        raise StoreError(f"{shown}: {exc}") from None
+    except OSError as exc:
+        raise StoreError(f"{shown}: cannot read ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise StoreError(f"{shown}: not UTF-8 text (byte offset {exc.start})") from None
+    return text, signature_of(st)
 
 
 def load(path: Path) -> AnnotationSet:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise StoreError(f"{path}: not UTF-8 text") from None
-    return loads(text, path)
+    text, signature = read_set_text(path)
+    return loads(text, path, signature)
 
 
 # --------------------------------------------------------------------------------------------
 # Writing
 
 
-def write_atomic(path: Path, data: str) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        try:
-            view = memoryview(data.encode("utf-8"))
-            while view:
-                n = os.write(fd, view)
-                view = view[n:]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise StoreWriteError(f"{path}: cannot save ({exc.strerror or exc})") from exc
-    # The rename is durable only once the folder's entry is on disk too.
-    with contextlib.suppress(OSError):
-        dfd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-
-
-def remove_stale_temps(path: Path) -> int:
-    """Delete temporary files a killed writer of ``path`` left behind; call with the lock held,
-    when no other writer of this file can be running. Returns how many were removed."""
-    removed = 0
-    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-            removed += 1
-    return removed
-
-
 class Store:
     """Writes one annotator's set; keeps each annotation's TOML text to avoid re-serialising."""
 
     def __init__(
-        self, path: Path, annotator: str, corpus: str, extra: Mapping[str, Any] | None = None
+        self,
+        path: Path,
+        annotator: str,
+        corpus: str,
+        extra: Mapping[str, Any] | None = None,
+        signature: Signature = None,
     ) -> None:
         self.path = path
         self.annotator = annotator
@@ -351,6 +516,8 @@ class Store:
         self.extra = dict(extra or {})
         self._chunks: dict[int, tuple[Annotation, str]] = {}
         self.writes = 0
+        # The file as this store last read or wrote it; a save refuses to replace anything else.
+        self.signature = signature
 
     def render(self, annotations: Iterable[Annotation]) -> str:
         chunks: dict[int, tuple[Annotation, str]] = {}
@@ -363,9 +530,39 @@ class Store:
         self._chunks = chunks
         return "\n".join(parts)
 
+    def encode(self, annotations: Iterable[Annotation]) -> bytes:
+        try:
+            return self.render(annotations).encode("utf-8")
+        except (UnicodeError, RecursionError, TypeError, ValueError) as exc:
+            raise StoreWriteError(
+                f"{shown_path(self.path)}: cannot save ({_unsaveable(exc)})"
+            ) from exc
+
     def save(self, annotations: Iterable[Annotation]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.path, self.render(annotations))
+        """Replace the file with these annotations; StoreChanged if someone else changed it."""
+        data = self.encode(annotations)
+        shown = shown_path(self.path)
+        if current_signature(self.path) != self.signature:
+            raise StoreChanged(f"{shown}: changed on disk since reviewer last read it")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            st = write_atomic(self.path, data)
+        except OSError as exc:
+            raise StoreWriteError(f"{shown}: cannot save ({exc.strerror or exc})") from exc
+        self.signature = signature_of(st)
+        self.writes += 1
+
+    def save_new(self, annotations: Iterable[Annotation]) -> None:
+        """Create the file; StoreError if it exists (or another process creates it first)."""
+        data = self.encode(annotations)
+        shown = shown_path(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_new(self.path, data)
+        except FileExistsError:
+            raise StoreError(f"{shown}: already exists; reviewer will not overwrite it") from None
+        except OSError as exc:
+            raise StoreWriteError(f"{shown}: cannot save ({exc.strerror or exc})") from exc
         self.writes += 1
 
 
@@ -377,50 +574,172 @@ class Store:
 class AnchorResult:
     anchored: tuple[Annotation, ...]
     orphans: tuple[Annotation, ...]
-    moved: int  # anchored, but at new offsets
+    moved: int  # found by their exact quote at new offsets
+    fuzzy: int = 0  # found only approximately: marked unconfirmed in the app and the file
 
 
-def _snap(a: Annotation, text: str, start: int, end: int) -> Annotation:
-    return a.with_changes(start=start, end=end, quote=text[start:end])
+Texts = Mapping[str, tuple[str, Sequence[tuple[int, int]]]]
+FUZZY_THRESHOLD = 85.0  # rapidfuzz ratio of the old quote to a sentence, to move a tag there
 
 
-def reanchor(a: Annotation, text: str, spans: list[tuple[int, int]]) -> Annotation | None:
-    """Find ``a`` in a document that changed: exact quote first, then fuzzy; None if lost.
+class _Occupied:
+    """What already holds an annotation in one document, bucketed by sentence so that a check
+    costs the few annotations of one sentence, not all of the document's."""
 
-    ``spans`` are the document's sentence spans; a fuzzy hit is snapped to the sentence it
-    overlaps most, since tags belong to sentences.
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        self.starts = [s for s, _ in spans]
+        self.ends = [e for _, e in spans]
+        self.buckets: dict[int, list[tuple[int, int]]] = {}
+
+    def _sentences(self, start: int, end: int) -> list[int]:
+        first = max(0, bisect_right(self.starts, start) - 1)
+        if first < len(self.ends) and self.ends[first] <= start:
+            first += 1
+        found = list(range(first, bisect_left(self.starts, max(end, start + 1))))
+        return found or [-1]  # -1: outside every sentence
+
+    def holds(self, start: int, end: int) -> bool:
+        return any((start, end) in self.buckets.get(i, ()) for i in self._sentences(start, end))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Some annotation's span overlaps ``start:end``."""
+        return any(
+            s < end and start < e
+            for i in self._sentences(start, end)
+            for s, e in self.buckets.get(i, ())
+        )
+
+    def sentence_free(self, start: int, end: int) -> bool:
+        """No annotation at all in the sentences ``start:end`` touches."""
+        return not any(self.buckets.get(i) for i in self._sentences(start, end))
+
+    def take(self, start: int, end: int) -> None:
+        for i in self._sentences(start, end):
+            self.buckets.setdefault(i, []).append((start, end))
+
+
+def _occurrences(text: str, quote: str) -> list[int]:
+    hits = []
+    pos = text.find(quote)
+    while pos >= 0:
+        hits.append(pos)
+        pos = text.find(quote, pos + 1)
+    return hits
+
+
+_WORDS = re.compile(r"\w+")
+FACT_PENALTY = 4.0  # points off the similarity per number or name only one of two sentences has
+
+
+def _facts(sentence: str) -> set[str]:
+    """Words that carry the facts of a sentence: any with a digit, and capitalised words after
+    the first (names, weekdays, months)."""
+    words = _WORDS.findall(sentence)
+    return {w for i, w in enumerate(words) if any(c.isdigit() for c in w) or (i and w[0].isupper())}
+
+
+def _similar_sentences(
+    a: Annotation, text: str, spans: Sequence[tuple[int, int]]
+) -> list[tuple[float, int, int]]:
+    """(score, start, end) of every sentence like ``a``'s quote enough to move it there.
+
+    Characters alone would take "... on Monday, June 3." for an edit of "... on Tuesday,
+    June 4." (a few letters differ), while it is another claim. So every number or name that
+    only one of the two has costs FACT_PENALTY points: rewording around the same facts still
+    matches, other facts do not.
     """
     from rapidfuzz import fuzz
 
-    if text[a.start : a.end] == a.quote:
-        return a
-    hits = [m.start() for m in re.finditer(re.escape(a.quote), text)] if a.quote else []
-    if hits:
-        best = min(hits, key=lambda h: abs(h - a.start))
-        return _snap(a, text, best, best + len(a.quote))
-    if not a.quote.strip() or not spans:
-        return None
-    best_span, best_score = None, 0.0
+    if not a.quote.strip():
+        return []
+    facts = _facts(a.quote)
+    found = []
     for s, e in spans:
-        score = fuzz.ratio(a.quote, text[s:e])
-        if score > best_score:
-            best_span, best_score = (s, e), score
-    if best_span is None or best_score < 85:
-        return None
-    return _snap(a, text, *best_span)
-
-
-def anchor_all(
-    annotations: Iterable[Annotation], texts: Mapping[str, tuple[str, list[tuple[int, int]]]]
-) -> AnchorResult:
-    anchored, orphans, moved = [], [], 0
-    for a in annotations:
-        doc = texts.get(a.doc)
-        found = reanchor(a, *doc) if doc is not None else None
-        if found is None:
-            orphans.append(a)
+        ratio = fuzz.ratio(a.quote, text[s:e], score_cutoff=FUZZY_THRESHOLD)
+        if not ratio:
             continue
-        if found is not a:
-            moved += 1
-        anchored.append(found)
-    return AnchorResult(tuple(anchored), tuple(orphans), moved)
+        score = ratio - FACT_PENALTY * len(facts ^ _facts(text[s:e]))
+        if score >= FUZZY_THRESHOLD:
+            found.append((score, s, e))
+    return found
+
+
+def _fix_evidence(a: Annotation, texts: Texts) -> Annotation:
+    """Evidence whose document changed follows its quote (exactly) when it can."""
+    fixed = []
+    changed = False
+    for e in a.evidence:
+        doc = texts.get(e.doc)
+        if doc is not None and doc[0][e.start : e.end] != e.quote and e.quote:
+            hits = _occurrences(doc[0], e.quote)
+            if hits:
+                h = min(hits, key=lambda h: (abs(h - e.start), h))
+                e = Evidence(e.doc, h, h + len(e.quote), e.quote)
+                changed = True
+        fixed.append(e)
+    return a.with_changes(evidence=tuple(fixed)) if changed else a
+
+
+def anchor_all(annotations: Iterable[Annotation], texts: Texts) -> AnchorResult:
+    """Re-anchor annotations to documents as they are now; nothing is ever dropped.
+
+    1. An annotation whose quote is still exactly at its span stays there.
+    2. The others take the nearest exact occurrence of their quote that overlaps no other
+       annotation (in document order).
+    3. The rest are matched to sentences like their quote (rapidfuzz ratio >= 85 after a
+       penalty for each number or name not in both), the best pairs first, and marked fuzzy
+       until the reviewer confirms. A sentence that already
+       holds any annotation is never taken: the next best free one is, if it is similar
+       enough.
+    Whatever finds no free place becomes an orphan, kept in the file as it was.
+    """
+    items = list(annotations)
+    occupied: dict[str, _Occupied] = {}
+
+    def occ(doc_id: str) -> _Occupied:
+        found = occupied.get(doc_id)
+        if found is None:
+            found = occupied[doc_id] = _Occupied(texts[doc_id][1])
+        return found
+
+    placed: dict[int, Annotation] = {}
+    pending: list[int] = []
+    for i, a in enumerate(items):
+        doc = texts.get(a.doc)
+        if doc is None or a.is_empty:
+            continue
+        if doc[0][a.start : a.end] == a.quote and not occ(a.doc).holds(a.start, a.end):
+            occ(a.doc).take(a.start, a.end)
+            placed[i] = a
+        else:
+            pending.append(i)
+    moved = 0
+    approximate: list[tuple[float, int, int, int]] = []  # (-score, item, start, end) pairs
+    for i in sorted(pending, key=lambda i: (items[i].doc, items[i].start, items[i].end, i)):
+        a = items[i]
+        text, spans = texts[a.doc]
+        hits = _occurrences(text, a.quote) if a.quote else []
+        if hits:
+            n = len(a.quote)
+            for h in sorted(hits, key=lambda h: (abs(h - a.start), h)):
+                if not occ(a.doc).overlaps(h, h + n):
+                    occ(a.doc).take(h, h + n)
+                    placed[i] = a.with_changes(start=h, end=h + n)
+                    moved += 1
+                    break
+            continue  # the same words are there but all tagged already: an orphan
+        approximate.extend((-score, i, s, e) for score, s, e in _similar_sentences(a, text, spans))
+    fuzzy = 0
+    for _, i, s, e in sorted(approximate):
+        a = items[i]
+        if i in placed or not occ(a.doc).sentence_free(s, e):
+            continue
+        occ(a.doc).take(s, e)
+        text = texts[a.doc][0]
+        placed[i] = a.with_changes(
+            start=s, end=e, quote=text[s:e], anchor=FUZZY, anchor_quote=a.anchor_quote or a.quote
+        )
+        fuzzy += 1
+    anchored = tuple(_fix_evidence(placed[i], texts) for i in range(len(items)) if i in placed)
+    orphans = tuple(a for i, a in enumerate(items) if i not in placed)
+    return AnchorResult(anchored, orphans, moved, fuzzy)

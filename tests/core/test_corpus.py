@@ -137,14 +137,14 @@ def test_unreadable_file_is_a_problem(tmp_path: Path, monkeypatch: pytest.Monkey
     # Simulated: tests run as root in CI, where chmod 0 does not stop a read.
     write(tmp_path / "c" / "secret.txt", "Hidden text.")
     write(tmp_path / "c" / "ok.txt", "Visible text here.")
-    real = corpus_module._read_bytes
+    real = corpus_module.read_regular
 
-    def deny(path: Path) -> bytes:
+    def deny(path: Path, limit: int) -> bytes:
         if path.name == "secret.txt":
             raise PermissionError(13, "Permission denied")
-        return real(path)
+        return real(path, limit)
 
-    monkeypatch.setattr(corpus_module, "_read_bytes", deny)
+    monkeypatch.setattr(corpus_module, "read_regular", deny)
     result = load_corpus([tmp_path / "c"])
     assert [d.id for d in result.corpus.documents] == ["ok.txt"]
     assert str(result.problems[0]).endswith("secret.txt: cannot read (Permission denied)")

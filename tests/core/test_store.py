@@ -137,7 +137,7 @@ def test_unknown_top_level_keys_survive_a_rewrite(tmp_path: Path):
     f.write_text(dumps("merged", "c", [ann()], extra))
     loaded = load(f)
     assert dict(loaded.extra) == extra
-    store = Store(f, "merged", "c", loaded.extra)
+    store = Store(f, "merged", "c", loaded.extra, loaded.signature)
     store.save([ann(), ann(start=9, end=10, quote="q")])
     again = load(f)
     assert dict(again.extra) == extra and len(again.annotations) == 2
