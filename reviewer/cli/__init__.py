@@ -15,6 +15,14 @@ class UserError(Exception):
     """A mistake in the user's input: printed as one line, exit status 2."""
 
 
+def warn(message: str) -> None:
+    """One line on stderr. Messages quote file names and text from the input, so controls are
+    made visible: a hostile name cannot write escape sequences to the terminal."""
+    from reviewer.core.printable import one_line
+
+    print(f"reviewer: {one_line(message)}", file=sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reviewer",
@@ -117,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_review(args)
     except UserError as exc:
-        print(f"reviewer: {exc}", file=sys.stderr)
+        warn(str(exc))
         return 2
     except KeyboardInterrupt:
         return 130

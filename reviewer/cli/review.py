@@ -8,12 +8,12 @@ import re
 import sys
 from pathlib import Path
 
-from reviewer.cli import UserError
+from reviewer.cli import UserError, warn
 from reviewer.cli.common import load_or_exit
 from reviewer.core.corpus import Corpus
+from reviewer.core.names import BadName, check_annotator
+from reviewer.core.printable import shown_path
 from reviewer.core.session import Session, StoreError
-
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 def default_annotator() -> str:
@@ -40,12 +40,13 @@ def compare_votes(files: list[str], corpus: Corpus) -> dict[tuple[str, int, int]
     votes: dict[tuple[str, int, int], dict[str, str]] = {}
     for s in sets:
         if s.corpus and s.corpus != corpus.name:
-            raise UserError(f'{s.path}: made on corpus "{s.corpus}", this is "{corpus.name}"')
+            raise UserError(
+                f'{shown_path(s.path)}: made on corpus "{s.corpus}", this is "{corpus.name}"'
+            )
         result = anchor_to(corpus, s.annotations)
         if result.orphans:
-            print(
-                f"reviewer: {s.path}: {len(result.orphans)} tag(s) no longer match the documents",
-                file=sys.stderr,
+            warn(
+                f"{shown_path(s.path)}: {len(result.orphans)} tag(s) no longer match the documents"
             )
         for a in result.anchored:
             votes.setdefault(a.key, {})[s.annotator] = a.label
@@ -54,14 +55,13 @@ def compare_votes(files: list[str], corpus: Corpus) -> dict[tuple[str, int, int]
 
 def open_session(args: argparse.Namespace, corpus) -> Session:
     annotator = args.annotator or ("adjudicated" if args.compare else default_annotator())
-    if not _NAME.match(annotator):
-        raise UserError(
-            f'annotator name "{annotator}" must be letters, digits, ".", "_" or "-" '
-            "(it names the file annotations/NAME.toml)"
-        )
+    try:
+        check_annotator(annotator)
+    except BadName as exc:
+        raise UserError(str(exc)) from None
     folder = Path(args.annotations)
     if folder.exists() and not folder.is_dir():
-        raise UserError(f"{folder}: not a folder (--annotations must name a folder)")
+        raise UserError(f"{shown_path(folder)}: not a folder (--annotations must name a folder)")
     try:
         return Session(corpus, folder / f"{annotator}.toml", annotator)
     except StoreError as exc:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from reviewer.cli import UserError
+from reviewer.cli import UserError, warn
 from reviewer.core import agreement as agr
 from reviewer.core import navigation as nav
 from reviewer.core.corpus import Corpus, load_corpus
@@ -21,6 +19,12 @@ from reviewer.core.export import (
     import_records,
     load_sets,
 )
+from reviewer.core.files import FileRefused, read_regular, write_output
+from reviewer.core.jsonlines import json_text
+from reviewer.core.limits import MAX_SET_BYTES
+from reviewer.core.lock import SetLock
+from reviewer.core.names import BadName, check_annotator, corpus_folders, corpus_parts
+from reviewer.core.printable import one_line, shown_path
 from reviewer.core.store import (
     LABELS,
     Annotation,
@@ -29,8 +33,9 @@ from reviewer.core.store import (
     Store,
     StoreError,
     annotation_from_dict,
-    table_line,
-    write_atomic,
+    parse_set,
+    read_set_text,
+    table_lines,
 )
 
 # --------------------------------------------------------------------------------------------
@@ -39,44 +44,66 @@ from reviewer.core.store import (
 
 def _sets(paths: Sequence[str]) -> list[AnnotationSet]:
     try:
-        return load_sets(list(paths) or ["annotations"])
+        return load_sets(list(paths) or ["annotations"], warn=warn)
     except (StoreError, ExportError) as exc:
         raise UserError(str(exc)) from None
 
 
+def _load_corpus(paths: Sequence[str | Path], quiet: bool) -> Corpus | None:
+    result = load_corpus(list(paths))
+    if not quiet:
+        for problem in result.problems:
+            warn(str(problem))
+    return result.corpus if result.corpus.documents else None
+
+
 def _corpus_for(sets: Sequence[AnnotationSet], explicit: str | None, *, quiet: bool = False):
-    """The corpus the sets were made on: --corpus, else a folder named like the set's corpus."""
-    candidates = [explicit] if explicit else sorted({s.corpus for s in sets if s.corpus})
-    for c in candidates:
-        if c and Path(c).exists():
-            result = load_corpus([c])
-            for problem in result.problems:
-                if not quiet:
-                    print(f"reviewer: {problem}", file=sys.stderr)
-            if result.corpus.documents:
-                return result.corpus
+    """The corpus the sets were made on: ``--corpus``, else the folder the set records, looked
+    up inside the set's project (the folder that holds its ``annotations/``). A recorded name
+    is never used as a path of its own: ``corpus = "/etc"`` finds nothing."""
     if explicit:
-        raise UserError(f"{explicit}: no documents to read")
+        corpus = _load_corpus([explicit], quiet)
+        if corpus is None:
+            raise UserError(f"{shown_path(explicit)}: no documents to read")
+        return corpus
+    for s in sets:
+        folders = corpus_folders(s.path, s.corpus)
+        if folders:
+            corpus = _load_corpus(folders, quiet)
+            if corpus is not None:
+                return corpus
+        elif s.corpus and corpus_parts(s.corpus) is None and not quiet:
+            warn(
+                f'{shown_path(s.path)}: corpus "{s.corpus}" is not a folder name; '
+                "reviewer only looks for the corpus inside the project (pass --corpus)"
+            )
     return None
 
 
+def _cell(value: Any) -> str:
+    return "" if value is None else one_line(str(value))
+
+
 def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """A rich table on a terminal; tab-separated lines (header first) when piped."""
+    """A rich table on a terminal; tab-separated lines (header first) when piped. Cells are
+    text, never markup, and controls in them (a tab or newline in a quote included) are made
+    visible, so no cell can break a TSV row or write to the terminal."""
     if sys.stdout.isatty():
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
-        table = Table(title=title)
+        table = Table(title=Text(one_line(title)))
         for i, c in enumerate(columns):
-            table.add_column(c, justify="left" if i < 2 else "right")
+            table.add_column(Text(c), justify="left" if i < 2 else "right")
         for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
+            table.add_row(*(Text(_cell(v)) for v in row))
         Console().print(table)
     else:
-        print(f"# {title}")
+        print(f"# {one_line(title)}")
         print("\t".join(columns))
         for row in rows:
-            print("\t".join("" if v is None else str(v) for v in row))
+            print("\t".join(_cell(v) for v in row))
 
 
 def _fmt(x: float | None, digits: int = 3) -> str:
@@ -85,10 +112,34 @@ def _fmt(x: float | None, digits: int = 3) -> str:
 
 def _refuse_overwrite(out: Path, inputs: Sequence[Path] = ()) -> None:
     if out.exists() and out.suffix == ".toml":
-        raise UserError(f"{out}: already exists; reviewer will not overwrite an annotation set")
+        raise UserError(
+            f"{shown_path(out)}: already exists; reviewer will not overwrite an annotation set"
+        )
     for p in inputs:
         if out.resolve() == p.resolve():
-            raise UserError(f"{out}: is one of the input files; choose another --out")
+            raise UserError(f"{shown_path(out)}: is one of the input files; choose another --out")
+
+
+def _write_new_set(
+    out: Path,
+    annotator: str,
+    corpus: str,
+    annotations: Iterable[Annotation],
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Create a set file that must not exist yet, holding its lock meanwhile: of two runs on
+    one ``--out`` (or a run and an open reviewer window), exactly one succeeds."""
+    _refuse_overwrite(out)
+    lock = SetLock(out)
+    why = lock.acquire()
+    if why:
+        raise UserError(f"{shown_path(out)}: {why}")
+    try:
+        Store(out, annotator, corpus, extra).save_new(annotations)
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    finally:
+        lock.release()
 
 
 # --------------------------------------------------------------------------------------------
@@ -104,7 +155,8 @@ def run_stats(args: argparse.Namespace) -> int:
     for s in sets:
         by_doc: dict[str, list[Annotation]] = {}
         for a in s.annotations:
-            by_doc.setdefault(a.doc, []).append(a)
+            if not a.is_empty:  # a zero-width span marks nothing: never counted as a tag
+                by_doc.setdefault(a.doc, []).append(a)
         docs = [d.id for d in corpus.documents] if corpus is not None else sorted(by_doc)
         totals = [0, 0, 0, 0, 0, 0]
         for doc_id in docs:
@@ -167,18 +219,30 @@ def run_export(args: argparse.Namespace) -> int:
         text = export(args.format, sets, corpus)
     except ExportError as exc:
         raise UserError(str(exc)) from None
-    if args.out:
-        out = Path(args.out)
-        _refuse_overwrite(out, [s.path for s in sets])
-        try:
-            write_atomic(out, text)
-        except StoreError as exc:
-            raise UserError(str(exc)) from None
-        n = sum(len(s.annotations) for s in sets)
-        print(f"wrote {n} annotations as {args.format} to {out}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    if not args.out or args.out == "-":
+        write_output("-", text.encode("utf-8"))
+        return 0
+    out = Path(args.out)
+    _refuse_overwrite(out, [s.path for s in sets])
+    if out.suffix.lower() == ".toml":
+        raise UserError(
+            f"{shown_path(out)}: a .toml name is kept for annotation sets; "
+            f"name the {args.format} export otherwise"
+        )
+    try:
+        shown = write_output(args.out, text.encode("utf-8"))
+    except FileRefused as exc:
+        raise UserError(f"{shown_path(out)}: {exc}") from None
+    except OSError as exc:
+        raise UserError(f"{shown_path(out)}: cannot write ({exc.strerror or exc})") from None
+    n = sum(len(s.annotations) for s in sets)
+    warn_plain(f"wrote {n} annotations as {args.format} to {shown_path(shown)}")
     return 0
+
+
+def warn_plain(message: str) -> None:
+    """A progress line on stderr (not an error), controls made visible."""
+    print(one_line(message), file=sys.stderr)
 
 
 # --------------------------------------------------------------------------------------------
@@ -245,7 +309,7 @@ def agreement_report(sets: Sequence[AnnotationSet]) -> dict[str, Any]:
 def run_agree(args: argparse.Namespace) -> int:
     report = agreement_report(_sets(args.paths))
     if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+        print(json_text(report, indent=2))
         return 0
     print_table(
         f"Agreement on {report['items']} claims tagged by at least two of "
@@ -292,35 +356,38 @@ def run_agree(args: argparse.Namespace) -> int:
 
 
 def validate_file(path: Path, corpus: Corpus | None) -> list[str]:
-    """Every problem of one annotation file, one line each, with file and line."""
+    """Every problem of one annotation file, one line each, with file and line. Linear in the
+    size of the file: line numbers are found in one pass."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [f"{path}: cannot read ({exc})"]
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        return [f"{path}: not valid TOML ({exc})"]
+        text, _ = read_set_text(path)
+        _, raw = parse_set(text, path)
+    except StoreError as exc:
+        return [str(exc)]
+    shown = shown_path(path)
+    headers = table_lines(text)
     problems = []
-    if data.get("schema") != 1:
-        problems.append(f"{path}:1: schema is {data.get('schema')!r}, expected 1")
-    for key in ("annotator", "corpus"):
-        if not isinstance(data.get(key), str):
-            problems.append(f"{path}:1: {key} is missing or not a string")
-    raw = data.get("annotation", [])
-    if not isinstance(raw, list):
-        return problems + [f"{path}: annotation must be an array of tables"]
-    seen: set[tuple[str, int, int]] = set()
+    seen: dict[tuple[str, int, int, str], int] = {}
     for i, item in enumerate(raw):
-        where = f"{path}:{table_line(text, i)}"
+        line = headers[i] if i < len(headers) else 0
+        where = f"{shown}:{line}"
         try:
             a = annotation_from_dict(item)
         except ValueError as exc:
             problems.append(f"{where}: {exc}")
             continue
-        if a.key in seen:
-            problems.append(f"{where}: a second annotation of the same sentence")
-        seen.add(a.key)
+        ident = (a.doc, a.start, a.end, a.quote)
+        if ident in seen:
+            problems.append(f"{where}: a second entry for the sentence at line {seen[ident]}")
+        seen.setdefault(ident, line)
+        if a.is_empty:
+            problems.append(f"{where}: empty span (start = end = {a.start}): it marks nothing")
+            continue
+        if a.unconfirmed:
+            was = one_line(a.anchor_quote)[:60]
+            problems.append(
+                f'{where}: moved by a fuzzy match, not confirmed yet (it was "{was}"); '
+                "confirm it in the app (y) or fix the quote"
+            )
         if corpus is None:
             continue
         problems.extend(
@@ -337,39 +404,43 @@ def validate_file(path: Path, corpus: Corpus | None) -> list[str]:
 def _span_problems(corpus: Corpus, doc_id: str, start: int, end: int, quote: str) -> list[str]:
     doc = corpus.get(doc_id)
     if doc is None:
-        return [f'document "{doc_id}" is not in the corpus']
+        return [f'document "{one_line(doc_id)[:80]}" is not in the corpus']
     if not 0 <= start <= end <= len(doc.text):
         return [f"offsets {start}:{end} out of range (document has {len(doc.text)} characters)"]
     if doc.text[start:end] != quote:
-        return [f'quote differs from the text at {start}:{end} ("{doc.text[start:end][:60]}")']
+        now = one_line(doc.text[start:end][:60])
+        return [f'quote differs from the text at {start}:{end} ("{now}")']
     return []
 
 
 def run_validate(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.files]
     for p in paths:
-        if not p.is_file():
-            raise UserError(f"{p}: no such file")
-    corpus_names = []
-    for p in paths:
-        try:
-            corpus_names.append(tomllib.loads(p.read_text(encoding="utf-8")).get("corpus", ""))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
-            corpus_names.append("")
+        if not (p.is_file() or p.is_symlink()):
+            raise UserError(f"{shown_path(p)}: no such file")
     corpus = None
-    target = args.corpus or next((c for c in corpus_names if c and Path(c).exists()), None)
-    if target:
-        corpus = _corpus_for([], target, quiet=True)
+    if args.corpus:
+        corpus = _corpus_for([], args.corpus, quiet=True)
     else:
-        print("reviewer: no corpus found (pass --corpus): checked the schema only", file=sys.stderr)
+        for p in paths:
+            try:
+                recorded = parse_set(read_set_text(p)[0], p)[0].get("corpus", "")
+            except StoreError:
+                continue
+            folders = corpus_folders(p, recorded) if isinstance(recorded, str) else None
+            if folders:
+                corpus = _load_corpus(folders, quiet=True)
+                break
+    if corpus is None and not args.corpus:
+        warn("no corpus found (pass --corpus): checked the schema only")
     problems = []
     for p in paths:
         found = validate_file(p, corpus)
         problems.extend(found)
         if not found:
-            print(f"{p}: ok", file=sys.stderr)
+            warn_plain(f"{shown_path(p)}: ok")
     for line in problems:
-        print(line)
+        print(one_line(line))
     return 1 if problems else 0
 
 
@@ -379,40 +450,43 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     source = Path(args.file)
+    shown = shown_path(source)
     try:
-        lines = source.read_text(encoding="utf-8").split("\n")  # JSONL: records end at \n only
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"{source}: cannot read ({exc})") from None
+        text = read_regular(source, MAX_SET_BYTES).decode("utf-8")
+    except FileRefused as exc:
+        raise UserError(f"{shown}: {exc}") from None
+    except OSError as exc:
+        raise UserError(f"{shown}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{shown}: not UTF-8 (byte offset {exc.start})") from None
     try:
-        records = import_records(lines, args.format, str(source))
+        records = import_records(text.split("\n"), args.format, shown)  # JSONL ends at \n only
     except ExportError as exc:
         raise UserError(str(exc)) from None
     if not records:
-        raise UserError(f"{source}: no annotations to import")
+        raise UserError(f"{shown}: no annotations to import")
     annotators = sorted({who for who, _, _ in records if who})
     name = args.annotator or (annotators[0] if len(annotators) == 1 else None)
     if not name:
+        listed = ", ".join(one_line(a)[:40] for a in annotators) or "(none named)"
         raise UserError(
-            f"{source}: holds annotators {', '.join(annotators) or '(none named)'}; "
-            "pass --annotator NAME for the new set"
+            f"{shown}: holds annotators {listed}; pass --annotator NAME for the new set"
         )
+    try:
+        check_annotator(name)  # it may come from the file: "../../x" must not become a path
+    except BadName as exc:
+        raise UserError(f"{shown}: {exc}") from None
     corpora = sorted({c for _, c, _ in records if c})
     if len(corpora) > 1:
-        raise UserError(f"{source}: records from different corpora: {', '.join(corpora)}")
+        raise UserError(f"{shown}: records from different corpora: {', '.join(corpora)}")
     by_key: dict[tuple[str, int, int], Annotation] = {}
     for _, _, a in records:
         if a.key in by_key:
-            raise UserError(f"{source}: two annotations of {a.doc} {a.start}:{a.end}")
+            raise UserError(f"{shown}: two annotations of {one_line(a.doc)} {a.start}:{a.end}")
         by_key[a.key] = a
     out = Path(args.out) if args.out else Path(args.annotations) / f"{name}.toml"
-    _refuse_overwrite(out)
-    if out.exists():
-        raise UserError(f"{out}: already exists; choose another --out")
-    try:
-        Store(out, name, corpora[0] if corpora else "").save(by_key.values())
-    except StoreError as exc:
-        raise UserError(str(exc)) from None
-    print(f"imported {len(by_key)} annotations for {name} into {out}", file=sys.stderr)
+    _write_new_set(out, name, corpora[0] if corpora else "", by_key.values())
+    warn_plain(f"imported {len(by_key)} annotations for {name} into {shown_path(out)}")
     return 0
 
 
@@ -464,6 +538,10 @@ def merge_sets(sets: Sequence[AnnotationSet]) -> tuple[list[Annotation], list[di
 
 
 def run_merge(args: argparse.Namespace) -> int:
+    try:
+        check_annotator(args.annotator)
+    except BadName as exc:
+        raise UserError(str(exc)) from None
     sets = _sets(args.paths)
     _distinct_annotators(sets)
     try:
@@ -472,20 +550,14 @@ def run_merge(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     out = Path(args.out)
     _refuse_overwrite(out, [s.path for s in sets])
-    if out.exists():
-        raise UserError(f"{out}: already exists; choose another --out")
     merged, disagreements = merge_sets(sets)
-    extra = {"merged_from": [s.annotator for s in sets]}
+    extra: dict[str, Any] = {"merged_from": [s.annotator for s in sets]}
     if disagreements:
-        extra["disagreement"] = disagreements  # type: ignore[assignment]
-    try:
-        Store(out, args.annotator, corpus_name, extra).save(merged)
-    except StoreError as exc:
-        raise UserError(str(exc)) from None
-    print(
-        f"merged {len(sets)} sets into {out}: {len(merged)} tags carried over, "
+        extra["disagreement"] = disagreements
+    _write_new_set(out, args.annotator, corpus_name, merged, extra)
+    warn_plain(
+        f"merged {len(sets)} sets into {shown_path(out)}: {len(merged)} tags carried over, "
         f"{len(disagreements)} disagreements left for adjudication "
-        f"(reviewer review --compare {' '.join(str(s.path) for s in sets)})",
-        file=sys.stderr,
+        f"(reviewer review --compare {' '.join(shown_path(s.path) for s in sets)})"
     )
     return 0

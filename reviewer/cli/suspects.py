@@ -7,6 +7,7 @@ import sys
 import time
 
 from reviewer.cli.common import load_or_exit
+from reviewer.core.printable import one_line, visible
 from reviewer.core.suspects import Assessment, assess_corpus, assess_corpus_jsonl
 
 
@@ -52,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
 def _print_table(rows: list[Assessment], total: int) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=f"Most suspect sentences ({len(rows)} of {total} claims)", expand=True)
     table.add_column("#", justify="right", no_wrap=True)
@@ -62,12 +64,14 @@ def _print_table(rows: list[Assessment], total: int) -> None:
     colours = {"conflict": "red", "unsupported": "yellow", "corroborated": "green"}
     for i, a in enumerate(rows, 1):
         body = a.text if len(a.text) <= 240 else a.text[:237] + "..."
-        why = "\n".join(f"- {r}" for r in a.reasons)
+        # Document text is text, never markup, and its controls are made visible.
+        cell = Text(visible(body))
+        cell.append("\n" + "\n".join(f"- {visible(r)}" for r in a.reasons), style="dim")
         table.add_row(
             str(i),
             f"{a.score:.2f}",
-            f"[{colours.get(a.kind, 'dim')}]{a.kind}[/]",
-            a.doc,
-            f"{body}\n[dim]{why}[/]",
+            Text(a.kind, style=colours.get(a.kind, "dim")),
+            Text(one_line(a.doc)),
+            cell,
         )
     Console().print(table)

@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from reviewer.core.printable import one_line, visible
 from reviewer.core.store import Annotation
 
 
@@ -27,10 +28,12 @@ class OrphansScreen(ModalScreen[None]):
             style="dim",
         )
         for a in self.orphans:
-            t.append(f"{a.doc} [{a.start}:{a.end}] ", style="bold")
+            t.append(f"{one_line(a.doc)} [{a.start}:{a.end}] ", style="bold")
             t.append(a.label + "\n", style="magenta")
-            t.append(f"  {a.quote}\n")
+            if a.is_empty:
+                t.append("  empty span (start = end): it marks nothing\n", style="italic")
+            t.append(f"  {visible(a.quote)}\n")
             if a.note:
-                t.append(f"  note: {a.note}\n", style="italic")
+                t.append(f"  note: {visible(a.note[:2000])}\n", style="italic")
         with VerticalScroll(id="orphans-box"):
             yield Static(t)

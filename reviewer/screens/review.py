@@ -7,11 +7,13 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
@@ -19,7 +21,8 @@ from textual.worker import Worker, WorkerState
 from reviewer.core import navigation as nav
 from reviewer.core.cache import has_cached, iter_cached_compact, save_cached_compact
 from reviewer.core.corpus import Corpus, Document, Sentence
-from reviewer.core.session import Change, ReadOnlyError, Session
+from reviewer.core.printable import shown_path, visible
+from reviewer.core.session import CHANGED, OK, Change, ReadOnlyError, Session, StoreError
 from reviewer.core.suspects import (
     Assessment,
     Compact,
@@ -94,6 +97,14 @@ BINDINGS = [
         "f", "tag('fabricated')", "Fabricated", "Tag the sentence fabricated", id="tag.fabricated"
     ),
     _key("x", "clear", "Clear", "Clear the tag", False, id="tag.clear"),
+    _key(
+        "y",
+        "confirm",
+        "Confirm",
+        "Confirm a tag that a fuzzy match moved to this sentence (marked ?)",
+        False,
+        id="tag.confirm",
+    ),
     *[
         _key(
             str(n),
@@ -150,13 +161,14 @@ BINDINGS = [
 def _shown(path: Path) -> str:
     """A path as the user would type it: relative to the working folder when inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return shown_path(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
-        return str(path)
+        return shown_path(path)
 
 
 class ReviewScreen(Screen[None]):
     RETRY_SECONDS = 2.0  # after a failed save (disk full, read-only folder), write again this soon
+    WATCH_SECONDS = 2.0  # how often the annotation file is checked for changes by others
     BINDINGS = list[Binding | tuple[str, str] | tuple[str, str, str]](BINDINGS)
 
     class ScoresArrived(Message):
@@ -217,7 +229,11 @@ class ReviewScreen(Screen[None]):
         # Saves go to a writer thread: a key never waits for the disk. The first save of a big
         # set serialises every annotation once (~0.3 s for 10,000) there, not in the UI.
         if not self.session.read_only:
-            self.session.write_in_background(lambda ok: self.post_message(self.Written(ok)))
+            self.session.write_in_background(
+                lambda outcome: self.post_message(self.Written(outcome))
+            )
+        # A `git pull` or another tool may change the file: merge it in, never overwrite it.
+        self.set_interval(self.WATCH_SECONDS, self._watch_file)
 
     def on_resize(self, event) -> None:
         self._apply_width(event.size.width)
@@ -264,9 +280,9 @@ class ReviewScreen(Screen[None]):
         return len(set(self._votes(doc, s).values())) > 1
 
     def _mark_of(self, doc: Document, s: Sentence) -> str:
-        label = self._label_of(doc, s)
-        if label:
-            return LABEL_LETTER[label]
+        a = self.session.get(doc, s)
+        if a is not None:
+            return "?" if a.unconfirmed else LABEL_LETTER[a.label]
         if self._disputed(doc, s):
             return "≠"
         return "!" if self._level_of(doc, s) else ""
@@ -341,9 +357,12 @@ class ReviewScreen(Screen[None]):
             parts.append(f"NOT SAVED: {self.session.save_error} (retrying)")
         elif self.session.unsaved:
             parts.append("saving…")
+        elif self.session.store.signature is None:
+            parts.append(f"no tags saved yet ({self._shown_path})")
         else:
             parts.append(f"saved to {self._shown_path}")
-        self.query_one("#status", Static).update(" · ".join(parts))
+        # Text, not markup: paths and errors may hold "[" (a folder named "a[/b]x").
+        self.query_one("#status", Static).update(Text(visible(" · ".join(parts))))
 
     def _on_change(self, change: Change) -> None:
         doc_id, start, _ = change.key
@@ -518,27 +537,71 @@ class ReviewScreen(Screen[None]):
         return change
 
     class Written(Message):
-        """The writer thread finished a save (``ok``) or failed it."""
+        """The writer thread finished a save: ``outcome`` is OK, FAILED or CHANGED (the file
+        changed on disk, so nothing was written)."""
 
-        def __init__(self, ok: bool) -> None:
+        def __init__(self, outcome: str) -> None:
             super().__init__()
-            self.ok = ok
+            self.outcome = outcome
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Notifications quote file names, notes and document text: plain text by default,
+        with control characters made visible."""
+        super().notify(
+            message if markup else visible(message),
+            title=title,
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def on_review_screen_written(self, message: Written) -> None:
-        if not message.ok and not self._retrying:
+        if message.outcome == CHANGED:
+            self._merge_from_disk()
+        elif message.outcome != OK and not self._retrying:
             self._retrying = True
             self.notify(self.session.save_error + "; kept in memory, will retry.", severity="error")
             self.set_timer(self.RETRY_SECONDS, self._retry_save)
-        elif message.ok and self._retrying and not self.session.unsaved:
+        elif message.outcome == OK and self._retrying and not self.session.unsaved:
             self._retrying = False
             self.notify("Saved: everything is on disk again.", timeout=3)
         self._refresh_status()
 
+    def _merge_from_disk(self) -> None:
+        """The file changed under us: read it, merge our changes in, save the result."""
+        try:
+            report = self.session.sync()
+        except StoreError:
+            if not self._retrying:
+                self._retrying = True
+                self.notify(self.session.save_error, severity="error", timeout=10)
+                self.set_timer(self.RETRY_SECONDS, self._retry_save)
+        else:
+            self.notify(str(report).capitalize() + ".", timeout=6)
+            self.query_one(DocumentView).refresh_all()
+            self._refresh_panel()
+        self._refresh_status()
+
+    def _watch_file(self) -> None:
+        if not self._retrying and self.session.disk_changed() and self.session.flush(0):
+            self._merge_from_disk()
+
     def _retry_save(self) -> None:
         if self.session.unsaved and self.session.save_error:
             self.session.retry_save()
+            self._refresh_status()
             if self.session.unsaved:
                 self.set_timer(self.RETRY_SECONDS, self._retry_save)
+                return
+        self._retrying = False
 
     def action_tag(self, label: str) -> None:
         s = self.sentence
@@ -554,6 +617,14 @@ class ReviewScreen(Screen[None]):
         s = self.sentence
         if s is not None:
             self._guarded(lambda: self.session.clear(self.doc, s))
+
+    def action_confirm(self) -> None:
+        s = self.sentence
+        a = self.session.get(self.doc, s) if s is not None else None
+        if s is None or a is None or not a.unconfirmed:
+            self.notify("Nothing to confirm: y confirms a tag a fuzzy match moved here (?).")
+            return
+        self._guarded(lambda: self.session.confirm(self.doc, s))
 
     def action_link(self, n: int) -> None:
         s = self.sentence
@@ -645,16 +716,17 @@ class ReviewScreen(Screen[None]):
 
     def action_quit(self) -> None:
         self._remember()
-        self.session.flush()
-        if self.session.unsaved and self.session.save_error and not self._quit_warned:
-            # Quitting now would lose tags that exist only in memory: say so, once.
+        self.session.flush(2.0)  # a stuck disk must not make quitting hang
+        if self.session.unsaved and not self.session.read_only and not self._quit_warned:
+            # Quitting now would lose changes that exist only in memory: say so, once.
             self._quit_warned = True
+            why = self.session.save_error or "the disk has not finished writing"
             self.notify(
-                f"Not saved: {self.session.save_error}. Free the disk and wait for 'saved', "
-                "or press q again to quit and lose the unsaved tags.",
+                f"Not saved: {why}. Wait for 'saved', or press q again to quit and lose the "
+                "unsaved changes.",
                 severity="error",
                 timeout=10,
             )
             return
-        self.session.close()
+        self.session.close(timeout=1.0)
         self.app.exit()

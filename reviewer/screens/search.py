@@ -11,6 +11,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from reviewer.core.corpus import Corpus
+from reviewer.core.printable import one_line
 
 MAX_HITS = 500
 
@@ -70,10 +71,10 @@ class SearchScreen(ModalScreen[tuple[int, int] | None]):
             doc = self.corpus.documents[d]
             a, b = max(0, pos - 30), min(len(doc.text), pos + len(query) + 50)
             t = Text(no_wrap=True, overflow="ellipsis")
-            t.append(f"{doc.id}: ", style="bold")
-            t.append(doc.text[a:pos].replace("\n", " "))
-            t.append(doc.text[pos : pos + len(query)], style="reverse")
-            t.append(doc.text[pos + len(query) : b].replace("\n", " "))
+            t.append(f"{one_line(doc.id)}: ", style="bold")
+            t.append(one_line(doc.text[a:pos].replace("\n", " ")))
+            t.append(one_line(doc.text[pos : pos + len(query)]), style="reverse")
+            t.append(one_line(doc.text[pos + len(query) : b].replace("\n", " ")))
             options.append(Option(t))
         hits.set_options(options)
         if options:

@@ -10,6 +10,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from reviewer.core.corpus import Corpus
+from reviewer.core.printable import one_line
 
 
 def fit(name: str, width: int) -> str:
@@ -76,7 +77,7 @@ class DocumentList(OptionList, can_focus=False):
         options: list[Option] = []
         for row in self._rows:
             if isinstance(row, str):
-                title = row or "(top level)"
+                title = one_line(row) or "(top level)"
                 header = Text(f"▾ {title} · {self._group_sizes[row]} docs", style="bold")
                 options.append(Option(header, disabled=True))
             else:
@@ -88,7 +89,7 @@ class DocumentList(OptionList, can_focus=False):
         # Room for the scrollbar too: it appears after the entries are built and does not
         # resize the widget, so names fitted to the full width would wrap.
         width = max((self._width or 28) - 2, 12)
-        name = fit(doc.id.rsplit("/", 1)[-1] if doc.group else doc.id, width)
+        name = fit(one_line(doc.id.rsplit("/", 1)[-1] if doc.group else doc.id), width)
         text = Text()
         text.append(name, style="bold" if st.tagged < st.claims else "dim")
         text.append("\n")

@@ -13,6 +13,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reviewer.core.corpus import Document, Sentence
+from reviewer.core.printable import visible
 
 GUTTER = 3  # cursor bar, then the sentence's mark (see ``mark_of``), then a space
 
@@ -240,6 +241,9 @@ class DocumentView(ScrollView, can_focus=False):
                 stop = min(end, doc.sentences[nxt].start) if nxt < len(doc.sentences) else end
             if stop <= pos:
                 stop = pos + 1
-            segments.append(Segment(text[pos:stop].replace("\t", " "), self._style_for(idx)))
+            # Controls become visible one for one (an ESC in a document must not reach the
+            # terminal); a tab is one cell wide here, like every other character.
+            piece = visible(text[pos:stop]).replace("\t", " ")
+            segments.append(Segment(piece, self._style_for(idx)))
             pos = stop
         return Strip(segments).extend_cell_length(width, base)

@@ -6,6 +6,8 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from reviewer.core.limits import NOTE_SHOWN_CHARS
+from reviewer.core.printable import one_line, visible
 from reviewer.core.store import Annotation
 from reviewer.core.suspects import Assessment
 
@@ -32,22 +34,30 @@ class EvidencePanel(VerticalScroll, can_focus=False):
         others: list[tuple[str, str]] | None = None,
     ) -> None:
         t = Text()
-        t.append(position + "\n", style="dim")
+        t.append(visible(position) + "\n", style="dim")
         if annotation is not None:
             t.append("Tagged ", style="bold")
             t.append(annotation.label, style=LABEL_STYLE[annotation.label])
             if annotation.evidence:
                 t.append(f" · {len(annotation.evidence)} evidence linked")
             t.append("\n")
+            if annotation.unconfirmed:
+                t.append("Moved here by a fuzzy match", style="bold yellow")
+                t.append(" (y confirms, x clears). It was:\n", style="")
+                t.append(f"  {visible(annotation.anchor_quote)}\n", style="italic")
             if annotation.note:
                 t.append("Note: ", style="bold")
-                t.append(annotation.note + "\n", style="italic")
+                note = annotation.note
+                if len(note) > NOTE_SHOWN_CHARS:
+                    more = len(note) - NOTE_SHOWN_CHARS
+                    note = f"{note[:NOTE_SHOWN_CHARS]}… ({more:,} more characters)"
+                t.append(visible(note) + "\n", style="italic")
         if others:
             t.append("Reviewers: ", style="bold")
             for i, (who, label) in enumerate(others):
                 if i:
                     t.append(", ")
-                t.append(f"{who} ", style="")
+                t.append(f"{one_line(who)} ", style="")
                 t.append(label, style=LABEL_STYLE.get(label, "dim"))
             t.append("\n")
         if assessment is None:
@@ -57,18 +67,18 @@ class EvidencePanel(VerticalScroll, can_focus=False):
             t.append(assessment.kind, style=KIND_STYLE.get(assessment.kind, ""))
             t.append(f"  score {assessment.score:.2f}\n")
             for reason in assessment.reasons:
-                t.append(f"• {reason}\n")
+                t.append(f"• {visible(reason)}\n")
             if assessment.evidence:
                 t.append("\nClosest in other documents", style="bold")
                 t.append("  (1-9 links as evidence)\n", style="dim")
             linked = {(e.doc, e.start, e.end) for e in annotation.evidence} if annotation else set()
             for n, m in enumerate(assessment.evidence, 1):
                 t.append(f"{n} ", style="bold reverse")
-                t.append(f" {m.doc} ", style="bold")
+                t.append(f" {one_line(m.doc)} ", style="bold")
                 t.append(f"{m.similarity:.2f} ")
                 t.append(m.stance, style=STANCE_STYLE.get(m.stance, ""))
                 if (m.doc, m.start, m.end) in linked:
                     t.append("  ✓ linked", style="bold cyan")
-                t.append(f"\n  {m.text}\n", style="")
+                t.append(f"\n  {visible(m.text)}\n", style="")
         self.query_one("#evidence-body", Static).update(t)
         self.scroll_home(animate=False)
