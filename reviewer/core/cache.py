@@ -19,7 +19,7 @@ from pathlib import Path
 from .corpus import Corpus
 from .suspects import ENGINE_VERSION, Assessment, Compact, compact, expand
 
-_FORMAT = 3  # bump when the stored layout changes
+_FORMAT = 4  # bump when the stored layout changes (4: receipts)
 
 
 def cache_dir() -> Path:

@@ -18,6 +18,7 @@ from pathlib import Path
 from .files import FileRefused, kind_of, read_regular
 from .limits import MAX_DOCUMENT_BYTES, MAX_SENTENCE_CHARS
 from .printable import has_lone_surrogate, repair_surrogates, shown_path
+from .text import is_cased
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".jsonl")
 
@@ -33,6 +34,9 @@ class Sentence:
     start: int
     end: int
     noise: str = ""  # why this is not a claim; empty for a claim
+    # A headline or section heading: a claim (shown, taggable, scored) that is never triaged
+    # as a suspect.
+    heading: bool = False
 
     @property
     def is_claim(self) -> bool:
@@ -371,15 +375,16 @@ def _foreign_share(line: str, dominant_latin: bool) -> float:
     return (other if dominant_latin else latin) / (latin + other)
 
 
-def _split_line(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
-    """Sentence spans within one line, trimmed of surrounding whitespace."""
+def _split_line(text: str, start: int, end: int, cased: bool = True) -> Iterable[tuple[int, int]]:
+    """Sentence spans within one line, trimmed of surrounding whitespace. In a document without
+    capitals (lowercased machine output) a sentence may start in lower case."""
     pos = start
     segment_text = text[start:end]
     for m in _BOUNDARY.finditer(segment_text):
         cut = start + m.end()
         nxt = m.group(1)
         if nxt is not None:
-            if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'“‘«([¿¡"):
+            if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'“‘«([¿¡`" or not cased):
                 continue
             # The word before the terminal punctuation: an abbreviation or an initial does not end
             # a sentence ("Dr. Smith", "John F. Kennedy", "the U.S. Senate").
@@ -467,7 +472,8 @@ def segment(text: str) -> list[Sentence]:
     latin, other = _script_counts(text)
     dominant_latin = latin >= other
     mixed_scripts = latin > 0 and other > 0
-    spans: list[tuple[int, int, str]] = []
+    cased = is_cased(text)
+    spans: list[tuple[int, int, str, bool]] = []
     seen_lines: set[str] = set()
     for lm in _LINE.finditer(text):
         ls, le = _trim(text, lm.start(), lm.end())
@@ -484,7 +490,9 @@ def segment(text: str) -> list[Sentence]:
             noise = "repeats an earlier line verbatim"
         if not noise:
             seen_lines.add(key)
-        for s, e in _capped(text, _split_line(text, ls, le)):
+        pieces = list(_capped(text, _split_line(text, ls, le, cased)))
+        heading = not noise and len(pieces) == 1 and _is_heading(line, bool(marker))
+        for s, e in pieces:
             s, e = _trim(text, s, e)
             if s >= e:
                 continue
@@ -495,5 +503,19 @@ def segment(text: str) -> list[Sentence]:
                     why = "question"
                 elif not _WORD.search(sentence):
                     why = "no words"
-            spans.append((s, e, why))
-    return [Sentence(i, s, e, why) for i, (s, e, why) in enumerate(spans)]
+            spans.append((s, e, why, heading and not why))
+    return [Sentence(i, s, e, why, head) for i, (s, e, why, head) in enumerate(spans)]
+
+
+_HEADING_WORDS = (5, 25)  # fewer is page furniture, more is prose that lost its full stop
+
+
+def _is_heading(line: str, listed: bool) -> bool:
+    """A headline or section heading: a whole line of a few words without sentence punctuation
+    ("Kestrel Bridge opens to traffic after five years of work"), or a Markdown heading.
+    List items without a full stop are claims, not headings."""
+    if line.startswith("#"):
+        return True
+    if listed or line.rstrip(_CLOSERS)[-1:] in _TERMINAL + ",;":
+        return False
+    return _HEADING_WORDS[0] <= len(_WORD.findall(line)) <= _HEADING_WORDS[1]

@@ -1,12 +1,19 @@
 """Tokens for comparing sentences across documents: normalised words with typed details.
 
-Generic English rules only (stop words, spelled numbers, weekdays, months, titles); nothing here
-is taken from any particular corpus.
+Generic English rules only (stop words, spelled numbers, weekdays, months, titles, nationality
+adjectives); nothing here is taken from any particular corpus.
+
+Real input is not always clean prose: machine summaries are lowercased and tokenised
+(``locke 's``, ``does n't``, ``$ 5,000``, `` `` quote '' ``, ``UNK``), chatbot answers glue
+citation markers to words (``hardware AP News2.``). Names are recognised by their capitals
+where a document has capitals, and, in a lowercased document, by the casing the rest of the
+group uses for the same word (the ``Lexicon``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,7 +28,7 @@ STOPWORDS = frozenset(
     yourselves s t also however although though yet upon per via amid amidst among within
     without whose whether may might must shall us said says say according including like well
     even still already around across along toward towards onto since ago one ones another many
-    much several""".split()
+    much several wo ca unk""".split()
 )
 
 WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
@@ -29,52 +36,52 @@ MONTHS = frozenset(
     """january february march april may june july august september october november
     december""".split()
 )
-SPELLED = {
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "hundred": 100,
-    "dozen": 12,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "sixth": 6,
-    "seventh": 7,
-    "eighth": 8,
-    "ninth": 9,
-    "tenth": 10,
-}
+_AMBIGUOUS_MONTHS = frozenset(("may", "march"))  # verbs too: a month only when written so
+CARDINALS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "hundred": 100, "dozen": 12,
+}  # fmt: skip
+# "first" is left out: it is a superlative far more often ("for the first time") than a rank.
+ORDINALS = {
+    "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "twentieth": 20,
+}  # fmt: skip
 SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 10**12}
 ROLES = frozenset(
     """president minister mayor governor secretary chancellor king queen prince princess senator
     ambassador chairman chairwoman chair director ceo founder spokesman spokeswoman
     spokesperson general commander judge premier leader chief head official officer councillor
     councilor representative deputy envoy emperor pope bishop captain coach manager editor
-    professor lieutenant colonel admiral sheriff attorney prosecutor commissioner""".split()
+    professor lieutenant colonel admiral sheriff attorney prosecutor commissioner boss
+    secretary-general""".split()
+)
+# Words that make a title with a role word ("Prime Minister", "Defense Secretary"): capitalised,
+# they belong to the role, never to the name that follows it.
+TITLE_WORDS = frozenset(
+    """prime deputy vice foreign defence defense interior home finance health justice trade
+    acting former chief senior executive general state affairs security agriculture education
+    energy environment transport culture labour labor economy treasury attorney supreme
+    assistant associate""".split()
+)
+# Nationality and region adjectives: capitalised, but not names of their own.
+DEMONYMS = frozenset(
+    """american british english scottish welsh irish french german italian spanish portuguese
+    dutch belgian swiss austrian swedish norwegian danish finnish icelandic polish czech slovak
+    hungarian romanian bulgarian greek turkish russian ukrainian belarusian georgian armenian
+    azerbaijani kazakh uzbek chinese japanese korean mongolian vietnamese thai cambodian
+    laotian burmese malaysian indonesian filipino singaporean indian pakistani bangladeshi
+    nepalese afghan iranian iraqi syrian lebanese israeli palestinian jordanian saudi yemeni
+    omani emirati qatari kuwaiti egyptian libyan tunisian algerian moroccan sudanese ethiopian
+    somali kenyan ugandan tanzanian rwandan nigerian ghanaian senegalese malian congolese
+    angolan zambian zimbabwean mozambican namibian african canadian mexican cuban haitian
+    dominican jamaican guatemalan honduran salvadoran nicaraguan panamanian colombian
+    venezuelan ecuadorian peruvian bolivian brazilian paraguayan uruguayan argentine
+    argentinian chilean australian zealander european asian arab arabic latin nordic baltic
+    balkan soviet sino western eastern northern southern central atlantic pacific
+    mediterranean middle""".split()
 )
 SUPERLATIVE_WORDS = frozenset(
     """first record largest biggest highest lowest longest shortest oldest youngest greatest
@@ -84,6 +91,16 @@ _NOT_SUPERLATIVE = frozenset(
     """interest honest forest west protest request suggest arrest latest contest modest harvest
     invest manifest nest rest test best guest chest digest quest""".split()
 )
+# A number's unit, said in other words: "13 other nations" and "12 other countries" count the
+# same thing. Generic English, a small table.
+UNIT_SYNONYMS = {
+    "nation": "country", "soldier": "troop", "serviceman": "troop", "servicemen": "troop",
+    "person": "people", "individual": "people", "percent": "%", "pc": "%", "dollar": "$",
+    "usd": "$", "pound": "£", "gbp": "£", "euro": "€", "eur": "€", "yen": "¥", "yr": "year",
+    "hr": "hour", "min": "minute", "sec": "second", "kilometre": "km", "kilometer": "km",
+    "metre": "m", "meter": "m", "mile": "mi",
+}  # fmt: skip
+CURRENCY = {"$": "$", "£": "£", "€": "€", "¥": "¥"}
 
 _DETERMINERS = frozenset("""the both these those their its his her our your my""".split())
 _CONTRACTION_BASES = frozenset(
@@ -91,12 +108,19 @@ _CONTRACTION_BASES = frozenset(
     there""".split()
 )
 
-# Word pieces: runs of letters (keeping inner apostrophes) or numbers with separators.
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?%?(?![^\W_])|[^\W_]+(?:['’][^\W_]+)*")
-_QUOTE = re.compile(r"[\"“”]([^\"“”]{3,400})[\"“”]")
+# Word pieces: a time (2:07:00), a score (3-1), a number with separators, a run of letters
+# (keeping inner apostrophes).
+_TOKEN = re.compile(
+    r"(?<![\w:])\d{1,2}:\d{2}(?::\d{2})?(?![\w:])"
+    r"|(?<![\w-])\d{1,2}[-–]\d{1,2}(?![\w-])"
+    r"|\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?%?(?![^\W_])"
+    r"|[^\W_]+(?:['’][^\W_]+)*"
+)
+_QUOTE = re.compile(r"[\"“”]([^\"“”]{3,400})[\"“”]|``\s?([^`']{3,400}?)\s?''")
+_CITATION = re.compile(r"([A-Za-z]{2,})(\d{1,2})")
 
-NUM, DAY, MONTH, NAME, ROLE, SUPER, WORD = 1, 2, 4, 8, 16, 32, 64
-CHECKABLE = NUM | DAY | MONTH | NAME | SUPER
+NUM, DAY, MONTH, NAME, ROLE, SUPER, WORD, CITE = 1, 2, 4, 8, 16, 32, 64, 128
+CHECKABLE = NUM | DAY | MONTH | NAME | SUPER | CITE
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +129,7 @@ class Token:
     start: int  # offsets in the sentence text, for quoting in reasons
     end: int
     kind: int
-    unit: str = ""  # for numbers: the content word that follows ("day", "troop", "%")
+    unit: str = ""  # numbers: what is counted ("day", "troop", "%", "time"; "@year" for dates)
 
 
 @lru_cache(maxsize=200_000)
@@ -123,10 +147,17 @@ def stem(word: str) -> str:
     return w
 
 
+def unit_of(word: str) -> str:
+    base = stem(word.lower())
+    return UNIT_SYNONYMS.get(base, base)
+
+
 def _number(raw: str) -> str | None:
     digits = raw.rstrip("%")
+    ordinal = ""
     for suf in ("st", "nd", "rd", "th", "s"):
         if digits.endswith(suf) and digits[: -len(suf)].replace(",", "").replace(".", "").isdigit():
+            ordinal = "th" if suf != "s" else ""
             digits = digits[: -len(suf)]
             break
     digits = digits.replace(",", "")
@@ -134,71 +165,164 @@ def _number(raw: str) -> str | None:
         value = float(digits)
     except ValueError:
         return None
-    return f"#{value:g}"
+    return f"#{value:g}{ordinal}"
+
+
+_TITLE_WORD = re.compile(r"[^\W\d_]{4,}")
 
 
 def is_title_case(sentence: str) -> bool:
     """A heading in Title Case: capitals there say nothing about names."""
-    words = [w for w in re.findall(r"[^\W\d_]+", sentence) if len(w) > 3]
+    words = _TITLE_WORD.findall(sentence)
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def is_cased(text: str) -> bool:
+    """Does the text use capitals at all? Lowercased machine output does not (an all-caps
+    placeholder such as UNK aside): there, a capital says nothing and none is expected."""
+    upper = total = 0
+    for w in _LETTERS.findall(text[:20_000]):
+        total += 1
+        if w[0].isupper() and not w.isupper():
+            upper += 1
+    return total == 0 or upper >= max(1, total // 100)
+
+
+_CLOSING = "\"'”’»)]"
+
+
+def is_heading_like(sentence: str) -> bool:
+    """Title Case without sentence punctuation: a heading, where capitals say nothing about
+    names. A name-dense sentence that ends like prose is not one."""
+    return sentence.rstrip().rstrip(_CLOSING)[-1:] not in ".!?" and is_title_case(sentence)
+
+
+_FIRST_TWO = re.compile(r"\s*([^\W\d_]+) ([^\W\d_]+)")
+
+
 def capitalised_mid_sentence(sentence: str) -> set[str]:
-    """Lower-cased words written with a capital inside a sentence: names, in ordinary prose."""
-    if is_title_case(sentence):
+    """Lower-cased words written with a capital inside a sentence: names, in ordinary prose.
+    A capitalised first word counts when a capitalised word follows it directly ("Gary Locke
+    will..."), the rule ``tokenize`` uses."""
+    if is_heading_like(sentence):
         return set()
-    words = re.findall(r"[^\W\d_]+", sentence)
-    return {w.lower() for w in words[1:] if w[0].isupper()}
+    words = _LETTERS.findall(sentence)
+    names = {w.lower() for w in words[1:] if w[0].isupper() and not w.isupper()}
+    first = _FIRST_TWO.match(sentence)
+    if (
+        first
+        and first.group(1)[0].isupper()
+        and first.group(2)[0].isupper()
+        and first.group(1).lower() not in STOPWORDS
+    ):
+        names.add(first.group(1).lower())
+    return names
 
 
-def tokenize(
-    sentence: str,
-    lower_seen: frozenset[str] | set[str] = frozenset(),
-    upper_mid: frozenset[str] | set[str] | None = None,
-) -> list[Token]:
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'’]+\b")
+
+
+def lower_words(text: str) -> set[str]:
+    """Words that occur in lower case in ``text``: evidence that they are ordinary words."""
+    return set(_LOWER_WORD.findall(text))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """What a group's cased documents say about words: ``names`` are written with a capital
+    inside sentences, ``lower`` in lower case. A lowercased document borrows this knowledge."""
+
+    names: frozenset[str] = frozenset()
+    lower: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, texts: Iterable[tuple[str, Iterable[str]]]) -> Lexicon:
+        """From (document text, its claim sentences); lowercased documents teach nothing."""
+        names: set[str] = set()
+        lower: set[str] = set()
+        for text, sentences in texts:
+            if not is_cased(text):
+                continue
+            lower |= lower_words(text)
+            for s in sentences:
+                names |= capitalised_mid_sentence(s)
+        return cls(frozenset(names), frozenset(lower))
+
+
+def tokenize(sentence: str, lexicon: Lexicon = Lexicon(), cased: bool = True) -> list[Token]:
     """Content tokens of a sentence with their kinds; stop words dropped.
 
-    ``lower_seen`` holds words seen in lower case in the group and ``upper_mid`` words seen
-    capitalised inside ordinary sentences. A capitalised first word is a name only if another
-    capitalised word follows it or the group writes it capitalised elsewhere; in a Title Case
-    heading only words the group capitalises elsewhere are names.
+    In a cased document a capitalised word inside a sentence is a name; a capitalised first
+    word is one only if another capitalised word follows it directly or the group writes it
+    capitalised elsewhere; in a Title Case heading only words the group capitalises elsewhere
+    are names. In a lowercased document a word is a name when the group's cased documents
+    capitalise it and never write it in lower case. Title words ("Prime", "Minister") and
+    nationality adjectives ("Belarusian") are never names.
     """
     out: list[Token] = []
     raw = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(sentence)]
-    title = is_title_case(sentence)
-    pending_scale: Token | None = None
+    title = cased and is_heading_like(sentence)
+    last_word = len(raw) - 1
+    pending: Token | None = None  # a number waiting for its unit (the next content word)
     for i, (word, s, e) in enumerate(raw):
-        if word[0].isdigit():
+        first = word[0]
+        if first.isdigit():
+            pending = None
+            if ":" in word:
+                out.append(Token("#" + word, s, e, NUM, "time"))
+                continue
+            if "-" in word or "–" in word:
+                out.append(Token("#" + word.replace("–", "-"), s, e, NUM, "score"))
+                continue
             norm = _number(word)
             if norm is None:
                 continue
-            value = float(norm[1:])
-            kind = NUM
-            if word.endswith("%"):
-                out.append(Token(norm, s, e, kind, "%"))
+            value = float(norm[1:].rstrip("th"))
+            before = sentence[max(0, s - 2) : s].strip()
+            if before[-1:] in CURRENCY:
+                out.append(Token(norm, s, e, NUM, CURRENCY[before[-1]]))
+                pending = out[-1]
                 continue
-            if 1000 <= value <= 2100 and value.is_integer() and "," not in word:
-                out.append(Token(norm, s, e, kind, "year"))
+            if word.endswith("%") or sentence[e : e + 2].strip()[:1] == "%":
+                out.append(Token(norm, s, e, NUM, "%"))
                 continue
-            tok = Token(norm, s, e, kind)
-            out.append(tok)
-            pending_scale = tok
+            if (
+                1000 <= value <= 2100
+                and value.is_integer()
+                and "," not in word
+                and not norm.endswith("th")
+            ):
+                out.append(Token(norm, s, e, NUM, "@year"))  # a calendar year, not a duration
+                continue
+            out.append(Token(norm, s, e, NUM))
+            pending = out[-1]
             continue
         lower = word.lower()
-        if lower in SCALES and out and out[-1].kind == NUM:
+        if lower in SCALES and out and out[-1].kind == NUM and out[-1].end >= s - 1:
             prev = out[-1]
-            value = float(prev.norm[1:]) * SCALES[lower]
-            out[-1] = Token(f"#{value:g}", prev.start, e, NUM)
-            pending_scale = out[-1]
+            value = float(prev.norm[1:].rstrip("th")) * SCALES[lower]
+            out[-1] = Token(f"#{value:g}", prev.start, e, NUM, prev.unit)
+            pending = out[-1]
             continue
-        if lower in SPELLED:
+        joined_to_number = bool(out) and out[-1].kind == NUM and sentence[out[-1].end : s] in "- "
+        if lower in CARDINALS or (lower in ORDINALS and not joined_to_number):
             # "the two nations" refers back to things already named; it is not a count claim.
-            # "The three-day visit" is a measure, though: hyphenated compounds stay numbers.
-            if i and raw[i - 1][0].lower() in _DETERMINERS and sentence[e : e + 1] != "-":
+            # "The three-day visit" is a measure, and "the third quarter" an ordinal, though.
+            is_ordinal = lower in ORDINALS
+            if (
+                not is_ordinal
+                and i
+                and raw[i - 1][0].lower() in _DETERMINERS
+                and sentence[e : e + 1] != "-"
+            ):
                 continue
-            tok = Token(f"#{SPELLED[lower]:g}", s, e, NUM)
+            value = ORDINALS[lower] if is_ordinal else CARDINALS[lower]
+            tok = Token(f"#{value:g}{'th' if is_ordinal else ''}", s, e, NUM)
             out.append(tok)
-            pending_scale = tok
+            pending = tok
             continue
         if "'" in lower or "’" in lower:
             base, _, suffix = lower.replace("’", "'").partition("'")
@@ -209,31 +333,55 @@ def tokenize(
             ):
                 continue
         base = stem(lower)  # "Thursday's" is a weekday, "presidents" a title
-        is_month = base in MONTHS and word[0].isupper()
+        is_month = base in MONTHS and (
+            first.isupper()
+            or (not cased and (base not in _AMBIGUOUS_MONTHS or _number_follows(raw, i)))
+        )
         if not is_month and (lower in STOPWORDS or (len(lower) < 2 and not word.isupper())):
+            continue
+        if i == last_word and first.isupper() and (cite := _CITATION.fullmatch(word)):
+            # "...supply lines CNN1." or "The Guardian4.": a citation marker, not a name.
+            source = cite.group(1)
+            k = len(out)
+            while k and out[k - 1].kind & NAME and sentence[out[k - 1].end : s].strip() == "":
+                k -= 1
+                s = out[k].start
+            if k == len(out) and i and raw[i - 1][0][:1].isupper():
+                # "The Guardian4": "The" is a stop word, but part of the source's name.
+                prev_word, prev_start, prev_end = raw[i - 1]
+                if sentence[prev_end:s].strip() == "":
+                    s = prev_start
+            del out[k:]
+            out.append(Token(f"cite:{stem(source.lower())}", s, e, CITE))
+            pending = None
             continue
         kind = WORD
         if base in WEEKDAYS:
             kind = DAY
         elif is_month:
             kind = MONTH
-        elif word[0].isupper():
-            initial = not any(t for t in raw[:i] if t[0][0].isalpha())
-            known = upper_mid is not None and lower in upper_mid
+        elif base in ROLES or (
+            base in TITLE_WORDS and (first.isupper() or not cased) and _role_follows(raw, i)
+        ):
+            kind = ROLE
+        elif lower in DEMONYMS:
+            kind = WORD
+        elif cased and first.isupper():
+            known = lower in lexicon.names
             if title:
-                name = known if upper_mid is not None else lower not in lower_seen
-            elif initial:
+                name = known
+            elif not any(t[0][0].isalpha() for t in raw[:i]):
                 # "Alexander Gabuev said" is a name; "Historically, China" is not: the next word
                 # must follow directly, with nothing but a space between.
                 nxt = raw[i + 1] if i + 1 < len(raw) else ("", e, e)
                 joined = sentence[e : nxt[1]] == " " and nxt[0][:1].isupper()
-                name = lower not in lower_seen and (known or joined)
+                name = lower not in lexicon.lower and (known or joined)
             else:
                 name = True
             if name:
                 kind = NAME
-        if base in ROLES:
-            kind = ROLE
+        elif not cased and lower in lexicon.names and lower not in lexicon.lower:
+            kind = NAME
         if lower in SUPERLATIVE_WORDS or (
             len(lower) > 5
             and lower.endswith("est")
@@ -241,34 +389,58 @@ def tokenize(
             and kind == WORD
         ):
             kind |= SUPER
-        norm = base
-        if pending_scale is not None and kind & (WORD | ROLE) and not out[-1].unit:
-            # The unit of a number is the content word right after it ("four-day" -> day).
-            last = out[-1]
-            if last is pending_scale:
-                out[-1] = Token(last.norm, last.start, last.end, last.kind, norm)
-        pending_scale = None
-        out.append(Token(norm, s, e, kind))
+        if pending is not None and kind & (WORD | ROLE) and not pending.unit:
+            # The unit of a number is the content word right after it ("four-day" -> day,
+            # "13 other nations" -> other country); "18-month-old" is an age, not a month.
+            unit = unit_of(word)
+            if sentence[e : e + 4].lower() == "-old":
+                unit += "-old"
+            if "other" in sentence[pending.end : s].lower().split():
+                unit = "other " + unit
+            idx = out.index(pending)
+            out[idx] = Token(pending.norm, pending.start, pending.end, pending.kind, unit)
+        pending = None
+        out.append(Token(base, s, e, kind))
     return out
 
 
-def lower_words(text: str) -> set[str]:
-    """Words that occur in lower case in ``text``: evidence that they are ordinary words."""
-    return {m.group() for m in re.finditer(r"\b[a-z][a-z'’]+\b", text)}
+def _number_follows(raw: list[tuple[str, int, int]], i: int) -> bool:
+    return i + 1 < len(raw) and raw[i + 1][0][:1].isdigit()
+
+
+def _role_follows(raw: list[tuple[str, int, int]], i: int) -> bool:
+    """A title word belongs to a role when a role word follows within two words ("Prime
+    Minister", "Secretary of State", "Defense Minister")."""
+    for word, _, _ in raw[i + 1 : i + 3]:
+        if stem(word.lower()) in ROLES:
+            return True
+    return (
+        i > 0 and raw[i - 1][0].lower() == "of" and i > 1 and stem(raw[i - 2][0].lower()) in ROLES
+    )
+
+
+def citation(sentence: str, tok: Token) -> tuple[str, str]:
+    """(source, marker) of a citation token: ("AP News", "2") for "AP News2"."""
+    surface = sentence[tok.start : tok.end]
+    m = re.search(r"\d+$", surface)
+    return (surface[: m.start()], m.group()) if m else (surface, "")
 
 
 def quotes(sentence: str) -> list[tuple[int, int, str]]:
-    """Quoted passages of at least three words: (start, end, text)."""
+    """Quoted passages of at least three words: (start, end, text). Both typographic quotes
+    and the tokenised `` ... '' form count."""
     out = []
     for m in _QUOTE.finditer(sentence):
-        body = m.group(1)
+        group = 1 if m.group(1) is not None else 2
+        body = m.group(group)
         if len(body.split()) >= 3:
-            out.append((m.start(1), m.end(1), body))
+            out.append((m.start(group), m.end(group), body))
     return out
 
 
 def name_phrases(sentence: str, tokens: list[Token]) -> list[tuple[str, list[Token]]]:
-    """Runs of adjacent name tokens ("Maria Keller"), with their surface text."""
+    """Runs of adjacent name tokens ("Maria Keller"), with their surface text. Role words break
+    a run: "Secretary of State Antony Blinken" names "Antony Blinken"."""
     phrases: list[tuple[str, list[Token]]] = []
     run: list[Token] = []
 

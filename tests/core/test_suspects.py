@@ -36,7 +36,7 @@ def test_swapped_number_is_a_conflict_naming_both_values():
     ]
     r = find(assess_group(group(*texts)), "d3.txt", "six-day")
     assert r.kind == "conflict"
-    assert any('says "six"' in x and 'say "four"' in x for x in r.reasons), r.reasons
+    assert 'says "six-day"; 3 other documents say "four-day"' in r.reasons, r.reasons
     assert any(e.stance == "conflicts" for e in r.evidence)
 
 
@@ -129,6 +129,7 @@ def test_suspects_json_is_complete_and_deterministic(tmp_path: Path):
             "kind",
             "reasons",
             "evidence",
+            "receipts",
         }
         doc = corpus.get(row["doc"])
         assert doc.text[row["start"] : row["end"]] == row["text"]
