@@ -2,19 +2,27 @@
 
 Per group of documents about one event:
 
-1. Tokenise every claim into typed content tokens (numbers, weekdays, months, names, roles,
-   superlatives, ordinary words; see ``text.py``).
-2. Support of a token = how many *other* documents use it. A word that only the sentence's own
+1. Tokenise every claim into typed content tokens (numbers with their units, weekdays,
+   months, names, roles, superlatives, citations, ordinary words; see ``text.py``), and find
+   its facts: each checkable detail in its slot (see ``facts.py``).
+2. Support of a token = how many *other* documents use it; of a word pair, how many other
+   documents use the two words next to each other. A word that only the sentence's own
    document uses never counts as support.
 3. Candidate matches come from an inverted index over each sentence's rarest tokens, with a
    bounded amount of work per sentence, so cost grows with the input, not with its square.
    Only candidates are compared exactly (weighted token overlap and rapidfuzz).
-4. Close matches are aligned token by token; a different number, weekday, month, year, name or
-   title in the same place is a conflict. Typed slots (a number with the same unit, a weekday)
-   are compared in looser matches too.
-5. The score blends how surprising the sentence's tokens are to the other documents, its
-   unsupported checkable details, its conflicts and how far its best match is. Sentences without
-   a checkable detail (opinion) are damped.
+4. Facts are compared slot by slot: a fact conflicts with an *aligned* fact of another
+   document (same unit, overlapping context) that gives another value, and is backed by one
+   that gives the same value. A conflict weighs the sides: the minority is the suspect.
+   Near-paraphrases are also aligned token by token (a different name in the same place),
+   and two names the other document has the other way round around the same verb are a
+   swapped role.
+5. The score blends how surprising the sentence's words and word pairs are to the other
+   documents, its unsupported checkable details, its conflicts and how far its best match is.
+   Sentences without a checkable detail (opinion) rank below any with an unsupported detail.
+
+Every reason comes with its evidence first in the list, and every unsupported detail with a
+receipt: what was searched, that nothing was found, and the nearest thing that was.
 """
 
 from __future__ import annotations
@@ -36,9 +44,11 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from .corpus import Corpus, Document, Sentence
+from .facts import PERSON, Fact, aligned, facts_of
 from .jsonlines import jsonl_line
 from .text import (
     CHECKABLE,
+    CITE,
     DAY,
     MONTH,
     NAME,
@@ -46,9 +56,11 @@ from .text import (
     ROLE,
     SUPER,
     WORD,
+    Lexicon,
     Token,
-    capitalised_mid_sentence,
-    lower_words,
+    citation,
+    is_cased,
+    is_title_case,
     name_phrases,
     quotes,
     tokenize,
@@ -57,15 +69,18 @@ from .text import (
 T = TypeVar("T")
 R = TypeVar("R")
 
-ENGINE_VERSION = "1"
-KINDS = ("conflict", "unsupported", "corroborated", "opinion", "unchecked")
+ENGINE_VERSION = "2"
+KINDS = ("conflict", "unsupported", "corroborated", "opinion", "unchecked", "heading")
 MAX_EVIDENCE = 5
 _CANDIDATE_TOKENS = 8  # rarest tokens of a sentence used to find candidates
 _POSTING_BUDGET = 400  # postings walked per sentence at most: bounds work in dense groups
-_EXACT_CANDIDATES = 12  # candidates compared exactly per sentence
+_FACT_BUDGET = 100  # aligned-fact postings walked per fact at most (counts beyond are sampled)
+_EXACT_CANDIDATES = 12  # candidates compared exactly per sentence, at least...
+_MAX_CANDIDATES = 48  # ...and at most (two per other document in between)
 _COMPARED = 6  # best matches (one per document) checked for conflicts and fuzzy similarity
-_QUANTITY_EVIDENCE = 4  # sentences found through the quantity index compared and shown at most
 _MATCH_FLOOR = 0.25  # below this a sentence is not evidence of anything
+OPINION_CAP = 0.45  # no sentence without a checkable detail scores above this...
+DETAIL_FLOOR = 0.5  # ...and none with an unsupported detail below this
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +104,47 @@ class Match:
 
 
 @dataclass(frozen=True, slots=True)
+class Receipt:
+    """What was checked for one unsupported detail: ``searched`` other documents, ``found``
+    none that has it; ``nearest`` is the closest thing that was found (a sentence), with
+    ``note`` saying what it is ("names "Belousov" as defense minister")."""
+
+    detail: str
+    kind: str  # "name", "number", "date", "citation", "superlative", "quote"
+    searched: int
+    found: int
+    nearest: Match | None = None
+    note: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "detail": self.detail,
+            "kind": self.kind,
+            "searched": self.searched,
+            "found": self.found,
+            "nearest": self.nearest.to_json() if self.nearest is not None else None,
+            "note": self.note,
+        }
+
+    def line(self) -> str:
+        """One line for the panel and the TOML file: what was checked, and what came closest.
+        ('"Sergei Shoigu": searched 4 documents; none mentions it; 002.txt names "Andrei
+        Belousov" as Defense Minister')."""
+        text = f'"{self.detail}": searched {_plural(self.searched, "document")}; none mentions it'
+        return f"{text}; {self.note}" if self.note else text
+
+
+def receipt_table(r: Receipt) -> dict[str, Any]:
+    """A receipt as a TOML table for an annotation: the line to read, and where the nearest
+    thing found is (its text is in the corpus)."""
+    table: dict[str, Any] = {"detail": r.detail, "searched": r.searched, "found": r.found}
+    table["checked"] = r.line()
+    if r.nearest is not None:
+        table["nearest"] = {"doc": r.nearest.doc, "start": r.nearest.start, "end": r.nearest.end}
+    return table
+
+
+@dataclass(frozen=True, slots=True)
 class Assessment:
     group: str
     doc: str
@@ -99,6 +155,7 @@ class Assessment:
     kind: str
     reasons: tuple[str, ...]
     evidence: tuple[Match, ...]
+    receipts: tuple[Receipt, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -111,6 +168,7 @@ class Assessment:
             "kind": self.kind,
             "reasons": list(self.reasons),
             "evidence": [m.to_json() for m in self.evidence],
+            "receipts": [r.to_json() for r in self.receipts],
         }
 
 
@@ -121,20 +179,13 @@ class _Unit:
     text: str
     tokens: list[Token]
     norms: frozenset[str]
+    facts: list[Fact]
+    pairs: frozenset[str]  # adjacent content words, "a b": word order
     weight: float = 0.0  # sum of token weights, for normalised overlap
-    # Computed once per sentence, not once per comparison:
-    lower: str = ""
-    days: list[Token] = field(default_factory=list)
-    months: list[Token] = field(default_factory=list)
-    measures: dict[str, list[Token]] = field(default_factory=dict)  # unit -> numbers
+    lower: str = field(default="")
 
     def __post_init__(self) -> None:
         self.lower = self.text.lower()
-        self.days = [t for t in self.tokens if t.kind & DAY]
-        self.months = [t for t in self.tokens if t.kind & MONTH]
-        for t in self.tokens:
-            if t.kind & NUM and t.unit:
-                self.measures.setdefault(t.unit, []).append(t)
 
 
 def _plural(n: int, word: str) -> str:
@@ -146,47 +197,60 @@ def _surface(u: _Unit, toks: Sequence[Token]) -> str:
     return text[:-2] if text.endswith(("'s", "’s")) else text
 
 
+def _pairs(tokens: Sequence[Token]) -> frozenset[str]:
+    return frozenset(f"{a.norm} {b.norm}" for a, b in zip(tokens, tokens[1:], strict=False))
+
+
 class _Group:
     """The index and statistics of one group, built once and shared by its sentences."""
 
     def __init__(self, docs: Sequence[Document]) -> None:
         self.docs = docs
         self.n = len(docs)
-        seen: set[str] = set()
-        upper: set[str] = set()  # words capitalised mid-sentence somewhere in the group
-        for d in docs:
-            seen |= lower_words(d.text)
-            for s in d.sentences:
-                if s.is_claim:
-                    upper |= capitalised_mid_sentence(d.text[s.start : s.end])
+        lexicon = Lexicon.of(
+            (d.text, [d.text[s.start : s.end] for s in d.sentences if s.is_claim]) for d in docs
+        )
         self.units: list[_Unit] = []
         doc_norms: list[set[str]] = [set() for _ in docs]
+        doc_pairs: list[set[str]] = [set() for _ in docs]
         for i, d in enumerate(docs):
+            cased = is_cased(d.text)
             for s in d.sentences:
                 if not s.is_claim:
                     continue
                 text = d.text[s.start : s.end]
-                toks = tokenize(text, seen, upper)
+                toks = tokenize(text, lexicon, cased)
                 norms = frozenset(t.norm for t in toks)
+                pairs = _pairs(toks)
                 doc_norms[i] |= norms
-                self.units.append(_Unit(i, s, text, toks, norms))
+                doc_pairs[i] |= pairs
+                self.units.append(_Unit(i, s, text, toks, norms, facts_of(text, toks), pairs))
         self.doc_norms = doc_norms
         self.df: Counter[str] = Counter()
         for vocabulary in doc_norms:
             self.df.update(vocabulary)
+        self.pair_df: Counter[str] = Counter()
+        for doc_pair_set in doc_pairs:
+            self.pair_df.update(doc_pair_set)
         # Inverse document frequency within the group: topic words everyone uses weigh little.
         self.idf = {t: math.log(1.0 + self.n / c) for t, c in self.df.items()}
         self.postings: dict[str, list[int]] = defaultdict(list)
-        # Quantities by (unit, a word after it): "three-day state visit" meets "four-day visit"
+        # Facts by slot and context word: "three-day state visit" meets "four-day visit"
         # wherever each sits, without comparing every sentence with every other.
-        self.quantities: dict[tuple[str, str], list[tuple[int, Token]]] = defaultdict(list)
+        self.fact_index: dict[tuple[str, str, str], list[tuple[int, int]]] = defaultdict(list)
+        self.slot_index: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+        self.doc_units: list[list[int]] = [[] for _ in docs]
         for uid, u in enumerate(self.units):
+            self.doc_units[u.doc].append(uid)
             u.weight = math.fsum(self.idf[t] for t in u.norms)  # fsum: order-independent
             for t in u.norms:
                 self.postings[t].append(uid)
-            for tok, slot, context in quantity_contexts(u.tokens):
-                for word in context:
-                    self.quantities[(slot, word)].append((uid, tok))
+            for k, f in enumerate(u.facts):
+                self.slot_index[f.slot].append((uid, k))
+                for word in f.context or ("",):
+                    self.fact_index[(f.kind, f.unit, word)].append((uid, k))
+                if f.context and (f.kind == PERSON or f.unit.startswith("other ")):
+                    self.fact_index[(f.kind, f.unit, "")].append((uid, k))
         self.posting_len = {t: len(p) for t, p in self.postings.items()}
         # Surprise of a token that k other documents use: 1 when none does, 0 when all do.
         log_others = math.log(self.n)
@@ -220,7 +284,11 @@ class _Group:
         if not acc:
             return []
         # nlargest is stable, and acc was filled in a fixed order: ties resolve the same every run.
-        top = heapq.nlargest(_EXACT_CANDIDATES, acc.items(), key=itemgetter(1))
+        # Enough candidates for every other document to offer its best sentence: support is
+        # counted in those sentences (see _assess_unit), so a document must not be missed
+        # merely because the group is large.
+        wanted = min(_MAX_CANDIDATES, max(_EXACT_CANDIDATES, 2 * (self.n - 1)))
+        top = heapq.nlargest(wanted, acc.items(), key=itemgetter(1))
         best: dict[int, tuple[float, int]] = {}
         for other, _ in top:
             o = self.units[other]
@@ -231,6 +299,29 @@ class _Group:
             if prev is None or sim > prev[0]:
                 best[o.doc] = (sim, other)
         return sorted(best.values(), key=lambda x: (-x[0], x[1]))
+
+    def aligned_facts(self, uid: int, k: int) -> list[tuple[int, Fact]]:
+        """Facts of other documents aligned with fact ``k`` of unit ``uid``: (unit id, fact),
+        at most one walk of _FACT_BUDGET postings."""
+        u = self.units[uid]
+        f = u.facts[k]
+        seen: set[tuple[int, int]] = set()
+        out: list[tuple[int, Fact]] = []
+        walked = 0
+        keys = [(f.kind, f.unit, w) for w in sorted(f.context)]
+        keys.append((f.kind, f.unit, ""))
+        for key in keys:
+            for other, j in self.fact_index.get(key, ()):
+                walked += 1
+                if walked > _FACT_BUDGET:
+                    return out
+                if (other, j) in seen or self.units[other].doc == u.doc:
+                    continue
+                seen.add((other, j))
+                o = self.units[other]
+                if aligned(f, o.facts[j], partial(_cosine, u, o, self.idf)):
+                    out.append((other, o.facts[j]))
+        return out
 
 
 def _cosine(u: _Unit, o: _Unit, idf: dict[str, float]) -> float:
@@ -246,95 +337,62 @@ def _cosine(u: _Unit, o: _Unit, idf: dict[str, float]) -> float:
 
 
 @dataclass
-class _Conflicts:
-    # own surface -> other surface -> documents that say the other thing
-    found: dict[str, dict[str, set[int]]]
-    own_norm: dict[str, str]
+class _Side:
+    """One of the sentence's details and what the other documents say about it."""
 
-    def add(self, own: str, own_norm: str, other: str, doc: int) -> None:
-        self.found.setdefault(own, {}).setdefault(other, set()).add(doc)
-        self.own_norm[own] = own_norm
+    surface: str
+    role: str = ""  # for a person: the role it is named in ("Secretary of State")
+    backing: dict[int, int] = field(default_factory=dict)  # document -> a sentence agreeing
+    against: dict[str, dict[int, int]] = field(default_factory=dict)  # value -> doc -> sentence
 
+    def add_against(self, value: str, doc: int, uid: int) -> None:
+        self.against.setdefault(value, {}).setdefault(doc, uid)
 
-def quantity_contexts(tokens: Sequence[Token]) -> list[tuple[Token, str, set[str]]]:
-    """Slots that can be compared across sentences: (token, slot, context words).
+    @property
+    def against_docs(self) -> set[int]:
+        """Documents that give another value and never this one: a document that says the
+        same thing somewhere backs it, whatever else it says in that slot."""
+        return {d for docs in self.against.values() for d in docs} - set(self.backing)
 
-    Numbers with a unit (not years) use the unit as slot and the two words after it as context
-    ("three-day state visit"); weekdays and months use the ordinary words around them
-    ("parade on Friday"), so that "Thursday's parade" meets them.
-    """
-    out = []
-    for i, t in enumerate(tokens):
-        if t.kind & NUM and t.unit and t.unit not in ("year", "%"):
-            rest = tokens[i + 1 : i + 4]
-            if rest and rest[0].norm == t.unit:
-                rest = rest[1:]
-            context = {x.norm for x in rest[:2] if not x.kind & NUM}
-            if context:
-                out.append((t, t.unit, context))
-        elif t.kind & (DAY | MONTH):
-            before = [x for x in tokens[max(0, i - 4) : i] if x.kind == WORD][-2:]
-            after = [x for x in tokens[i + 1 : i + 5] if x.kind == WORD][:2]
-            context = {x.norm for x in before + after}
-            if context:
-                out.append((t, "@day" if t.kind & DAY else "@month", context))
-    return out
+    @property
+    def margin(self) -> float:
+        """How one-sided the disagreement is: 1 when every document that speaks of the slot
+        says something else, near 0 when they split evenly."""
+        against = len(self.against_docs)
+        return (against - len(self.backing)) / (against + len(self.backing)) if against else 0.0
+
+    @property
+    def strength(self) -> float:
+        """The share of the documents that speak of this slot and say something else: above
+        one half, this sentence is the odd one out."""
+        against = len(self.against_docs)
+        return against / (against + len(self.backing)) if against else 0.0
 
 
-def _quantity_conflicts(g: _Group, uid: int, out: _Conflicts) -> list[int]:
-    """Documents giving another number (or day) for the same slot in the same context.
-
-    Every such document is counted, but only a few of its sentences are returned to be compared
-    and shown as evidence: in a dense group hundreds of sentences can share a slot.
-    """
+def _fact_sides(g: _Group, uid: int) -> dict[str, _Side]:
+    """Each fact of the sentence, compared slot by slot with aligned facts elsewhere."""
     u = g.units[uid]
-    hits: set[int] = set()
-    for tok, slot, context in quantity_contexts(u.tokens):
-        same_value_docs: set[int] = set()
-        different: dict[int, tuple[int, Token]] = {}  # other document -> first such sentence
-        for word in sorted(context):
-            for other, otok in g.quantities.get((slot, word), ()):
-                odoc = g.units[other].doc
-                if odoc == u.doc:
-                    continue
-                if otok.norm == tok.norm:
-                    same_value_docs.add(odoc)
-                elif odoc not in different:
-                    different[odoc] = (other, otok)
-        own = _surface(u, [tok])
-        for odoc, (other, otok) in different.items():
-            if odoc not in same_value_docs:
-                out.add(own, tok.norm, _surface(g.units[other], [otok]), odoc)
-                hits.add(other)
-    return sorted(hits)[:_QUANTITY_EVIDENCE]
-
-
-def _slot_conflicts(u: _Unit, o: _Unit, sim: float, out: _Conflicts) -> bool:
-    found = False
-    # Weekdays and months: a sentence about the same thing on another day.
-    for mine, theirs in ((u.days, o.days), (u.months, o.months)):
-        if mine and theirs and not ({t.norm for t in mine} & {t.norm for t in theirs}):
-            out.add(_surface(u, [mine[0]]), mine[0].norm, _surface(o, [theirs[0]]), o.doc)
-            found = True
-    if sim < 0.4:
-        return found
-    # Numbers of the same unit ("four-day" vs "five-day", "9,000 troops" vs "12,000 troops").
-    for unit, numbers in u.measures.items():
-        given = o.measures.get(unit)
-        if not given or (unit == "year" and sim < 0.45):
-            continue
-        for t in numbers:
-            if all(x.norm != t.norm for x in given):
-                out.add(_surface(u, [t]), t.norm, _surface(o, [given[0]]), o.doc)
-                found = True
-    return found
+    sides: dict[str, _Side] = {}
+    for k, f in enumerate(u.facts):
+        side = sides.setdefault(f.surface, _Side(f.surface, f.about if f.kind == PERSON else ""))
+        for other, h in g.aligned_facts(uid, k):
+            odoc = g.units[other].doc
+            if h.value == f.value:
+                side.backing.setdefault(odoc, other)
+            else:
+                side.add_against(h.surface, odoc, other)
+    return {s: side for s, side in sides.items() if side.against or side.backing}
 
 
 _ALIGNED = NUM | NAME | ROLE | DAY | MONTH
 
 
-def _aligned_conflicts(u: _Unit, o: _Unit, other_doc_norms: set[str], out: _Conflicts) -> bool:
-    """In near-paraphrases, a detail replaced by another of the same kind is a conflict."""
+def _aligned_conflicts(
+    g: _Group, u: _Unit, other: int, sides: dict[str, _Side], slot_surfaces: set[str]
+) -> bool:
+    """In near-paraphrases, a name (or a number without a unit) replaced by another of the
+    same kind is a conflict; numbers and dates with a slot are compared by their facts."""
+    o = g.units[other]
     found = False
     a = [t.norm for t in u.tokens]
     b = [t.norm for t in o.tokens]
@@ -350,19 +408,118 @@ def _aligned_conflicts(u: _Unit, o: _Unit, other_doc_norms: set[str], out: _Conf
             th = [t for t in theirs if t.kind & kind]
             if not m or not th or {t.norm for t in m} & {t.norm for t in th}:
                 continue
+            surface = _surface(u, m)
+            if surface in slot_surfaces:
+                continue  # its slot was compared already
             # A name the other document uses elsewhere is a rewording, not a different name.
-            if kind & (NAME | ROLE) and all(t.norm in other_doc_norms for t in m):
+            if kind & (NAME | ROLE) and all(t.norm in g.doc_norms[o.doc] for t in m):
                 continue
-            if kind & NUM and any(t.norm == x.norm for t in m for x in o.tokens):
+            if kind & NUM and (
+                any(t.unit for t in m) or any(t.norm == x.norm for t in m for x in o.tokens)
+            ):
                 continue
-            out.add(_surface(u, m), m[0].norm, _surface(o, th), o.doc)
+            side = sides.setdefault(surface, _Side(surface))
+            side.add_against(_surface(o, th), o.doc, other)
+            for d in range(g.n):
+                if d != u.doc and d not in side.backing and m[0].norm in g.doc_norms[d]:
+                    side.backing[d] = -1  # uses the name somewhere: no sentence to show
             found = True
             break
     return found
 
 
+_SWAP_REACH = 3  # a relation between two names: at most two content words between them
+
+
+def _order(u: _Unit, a: str, b: str) -> set[str] | None:
+    """The words between names ``a`` and ``b`` when ``a`` comes first in ``u``, else None."""
+    pos = {t.norm: i for i, t in reversed(list(enumerate(u.tokens))) if t.kind & NAME}
+    if a in pos and b in pos and pos[a] < pos[b]:
+        return {t.norm for t in u.tokens[pos[a] + 1 : pos[b]] if t.kind & WORD}
+    return None
+
+
+def _swapped_roles(g: _Group, u: _Unit, other: int) -> tuple[str, str] | None:
+    """Two names this sentence has in one order around a word that a near-paraphrase in
+    another document has the other way round around the same word ("Smith shot Jones" /
+    "Jones shot Smith"): a swapped role. Passives ("by"), plain lists ("Xi and Putin"), and
+    documents that also have the same order somewhere are left alone."""
+    o = g.units[other]
+    first_in_o: dict[str, int] = {}
+    for i, t in enumerate(o.tokens):
+        if t.kind & NAME:
+            first_in_o.setdefault(t.norm, i)
+    names = [(i, t) for i, t in enumerate(u.tokens) if t.kind & NAME and t.norm in first_in_o]
+    for x, (i, a) in enumerate(names):
+        for j, b in names[x + 1 :]:
+            if a.norm == b.norm or not 2 <= j - i <= _SWAP_REACH:
+                continue
+            between = {t.norm for t in u.tokens[i + 1 : j] if t.kind & WORD}
+            pa, pb = first_in_o[a.norm], first_in_o[b.norm]
+            if not between or not 2 <= pa - pb <= _SWAP_REACH:
+                continue
+            theirs = {t.norm for t in o.tokens[pb + 1 : pa] if t.kind & WORD}
+            verb = sorted(between & theirs)
+            if not verb:
+                continue
+            if (
+                " by " in u.lower[a.end : b.start]
+                or " by " in o.lower[o.tokens[pb].end : o.tokens[pa].start]
+            ):
+                continue
+            same_order = (
+                x
+                for x in (g.units[k] for k in g.doc_units[o.doc])
+                if (_order(x, a.norm, b.norm) or set()) & between
+            )
+            if next(same_order, None) is not None:
+                continue
+            mine = u.text[a.start : b.end]
+            swapped = o.text[o.tokens[pb].start : o.tokens[pa].end]
+            return mine, swapped
+    return None
+
+
 # --------------------------------------------------------------------------------------------
 # Scoring
+
+
+# The blend, measured on the development sets (benchmarks/ and README "Quality"): the density of
+# unsupported details leads; the single most surprising token, the distance to the closest
+# sentence elsewhere, unsupported word pairs (when there are few documents), an unquoted quote
+# and a minority conflict add to it.
+W_DENSITY, W_PEAK, W_SIM, W_PAIR, W_QUOTE = 1.0, 0.15, 0.2, 0.1, 0.1
+CONFLICT_ADD = 0.1  # a minority conflict adds this (times its margin)...
+CONFLICT_WEIGHT = 0.5  # ...and takes this share of the remaining distance to 1
+# With few documents, outlets paraphrase across sentence boundaries: a word elsewhere in a
+# document counts SUPPORT_BLEND of what it counts in the matching sentence, and word order
+# (pairs) is a signal. Beyond FEW_DOCUMENTS other documents (sampled passages), agreement is
+# measured sentence by sentence, and both fade.
+SUPPORT_BLEND = 0.5
+FEW_DOCUMENTS = 4
+# How much an unsupported token of each kind adds to the density: numbers and dates are the
+# details most often wrong; superlatives ("first", "only") are too common to tell.
+DENSITY_WEIGHT = {
+    "num": 1.3, "date": 2.0, "name": 0.8, "super": 0.0, "role": 0.4, "cite": 1.0, "word": 0.4,
+}  # fmt: skip
+
+
+def _density_weight(tok: Token) -> float:
+    k = tok.kind
+    w = DENSITY_WEIGHT
+    if k & NUM:
+        return w["num"]
+    if k & (DAY | MONTH):
+        return w["date"]
+    if k & NAME:
+        return w["name"]
+    if k & CITE:
+        return w["cite"]
+    if k & SUPER:
+        return w["super"]
+    if k & ROLE:
+        return w["role"]
+    return w["word"]
 
 
 def _kind_weight(tok: Token) -> float:
@@ -371,6 +528,56 @@ def _kind_weight(tok: Token) -> float:
     if tok.kind & ROLE:
         return 0.8
     return 0.6
+
+
+def _quote_support(g: _Group, u: _Unit, body: str) -> float:
+    """How well another document has this quote: the best rapidfuzz partial ratio (0-100) of
+    the quote against sentences of other documents that share its rarest words. A quote is
+    words someone said, so its words merely appearing elsewhere (or its speaker) is not
+    support: the passage itself must."""
+    words = [t.norm for t in tokenize(body) if t.norm in g.postings]
+    words.sort(key=g.posting_len.__getitem__)
+    seen: set[int] = set()
+    best = 0.0
+    lower = body.lower()
+    for w in words[:4]:
+        for other in g.postings[w][:50]:
+            o = g.units[other]
+            if o.doc == u.doc or other in seen:
+                continue
+            seen.add(other)
+            best = max(best, fuzz.partial_ratio(lower, o.lower))
+    return best
+
+
+def _match(g: _Group, other: int, sim: float, stance: str) -> Match:
+    o = g.units[other]
+    return Match(g.docs[o.doc].id, o.sentence.start, o.sentence.end, o.text, sim, stance)
+
+
+def _nearest(
+    g: _Group, u: _Unit, surface: str, matches: list[tuple[float, int]]
+) -> tuple[Match | None, str]:
+    """The closest thing other documents have to an unsupported detail: a fact in the same
+    slot (another person in the role, another number of the unit), else the closest sentence."""
+    fact = next((f for f in u.facts if f.surface == surface), None)
+    if fact is not None:
+        for other, j in g.slot_index.get(fact.slot, ()):
+            o = g.units[other]
+            if o.doc != u.doc:
+                h = o.facts[j]
+                doc_id = g.docs[o.doc].id
+                what = (
+                    f'names "{h.surface}" as {h.describe()}'
+                    if h.kind == PERSON
+                    else (f'says "{h.surface}" ({h.describe()})')
+                )
+                return _match(g, other, _cosine(u, o, g.idf), "related"), f"{doc_id} {what}"
+    if matches:
+        sim, other = matches[0]
+        near = _match(g, other, sim, "related")
+        return near, f"the closest sentence is in {near.doc}"
+    return None, ""
 
 
 def _assess_unit(g: _Group, uid: int, group_name: str) -> Assessment:
@@ -382,68 +589,100 @@ def _assess_unit(g: _Group, uid: int, group_name: str) -> Assessment:
     # Support of each token: its own document always uses it, so other documents = df - 1.
     df = g.df
     support = {t.norm: df[t.norm] - 1 for t in u.tokens}
-    surprises = [(g.surprise[support[t.norm]], t) for t in u.tokens]
 
-    # Candidate matches and conflicts.
     cands = g.candidates(uid)
-    conflicts = _Conflicts({}, {})
-    quantity_hits = _quantity_conflicts(g, uid, conflicts)
-    stance_of: dict[int, str] = {}
-    matches: list[tuple[float, int]] = []
     compared = cands[:_COMPARED]
+    sides = _fact_sides(g, uid)
+    slot_surfaces = {f.surface for f in u.facts}
+    # The sentences the conflict reasons cite, one per document, the odd ones out first;
+    # however many documents disagree, a few are compared and shown (the reason counts all).
+    cited = list(
+        dict.fromkeys(
+            other
+            for side in sorted(sides.values(), key=lambda s: -s.strength)
+            for docs in side.against.values()
+            for other in docs.values()
+        )
+    )[:MAX_EVIDENCE]
     listed = {other for _, other in compared}
-    compared += [(_cosine(u, g.units[o], g.idf), o) for o in quantity_hits if o not in listed]
+    compared += [
+        (_cosine(u, g.units[o], g.idf), o) for o in dict.fromkeys(cited) if o not in listed
+    ]
+    matches: list[tuple[float, int]] = []
     for cos, other in compared:
         o = g.units[other]
         fz = fuzz.token_set_ratio(u.lower, o.lower) / 100.0
         sim = 0.6 * cos + 0.4 * fz
-        if sim < _MATCH_FLOOR and other not in quantity_hits:
+        if sim < _MATCH_FLOOR and other not in cited:
             continue
         matches.append((sim, other))
-        hit = other in quantity_hits
-        if sim >= 0.3:
-            hit = _slot_conflicts(u, o, sim, conflicts) or hit
         if sim >= 0.45:
-            hit = _aligned_conflicts(u, o, g.doc_norms[o.doc], conflicts) or hit
-        stance_of[other] = "conflicts" if hit else ("agrees" if sim >= 0.5 else "related")
+            _aligned_conflicts(g, u, other, sides, slot_surfaces)
+        if sim >= 0.5 and (swap := _swapped_roles(g, u, other)) is not None:
+            mine, theirs = swap
+            side = sides.setdefault(mine, _Side(mine))
+            side.add_against(f"{theirs}", o.doc, other)
     matches.sort(key=lambda x: (-x[0], x[1]))
     best_sim = matches[0][0] if matches else 0.0
 
-    conflict_strength = 0.0
-    for own, alternatives in sorted(conflicts.found.items()):
-        docs_against = set().union(*alternatives.values())
-        backing = support.get(conflicts.own_norm[own], 0)
-        strength = len(docs_against) / (len(docs_against) + backing)
-        conflict_strength = max(conflict_strength, strength)
-        top_other, top_docs = max(alternatives.items(), key=lambda kv: (len(kv[1]), kv[0]))
-        reasons.append(
-            f'says "{own}"; {_plural(len(top_docs), "other document")} '
-            f'{"says" if len(top_docs) == 1 else "say"} "{top_other}"'
-            + (
-                f" ({_plural(backing, 'other')} agree{'s' if backing == 1 else ''})"
-                if backing
-                else ""
+    minority = 0.0
+    against_units: set[int] = set()
+    backing_units: set[int] = set()
+    for surface, side in sorted(sides.items()):
+        if not side.against:
+            backing_units.update(x for x in side.backing.values() if x >= 0)
+            continue
+        against_docs = side.against_docs
+        backers = len(set(side.backing) - against_docs)
+        top_other, top_docs = max(side.against.items(), key=lambda kv: (len(kv[1]), kv[0]))
+        against_units.update(x for docs in side.against.values() for x in docs.values())
+        strength = side.strength
+        # "says X" for a value; "names X as Secretary of State" for a person in a role.
+        mine = f'names "{surface}" as {side.role}' if side.role else f'says "{surface}"'
+        verb = ("names", "name") if side.role else ("says", "say")
+        if strength > 0.5:
+            minority = max(minority, side.margin)
+            reasons.append(
+                f"{mine}; {_plural(len(top_docs), 'other document')} "
+                f'{verb[len(top_docs) != 1]} "{top_other}"'
+                + (
+                    f" ({_plural(backers, 'other')} agree{'s' if backers == 1 else ''})"
+                    if backers
+                    else ""
+                )
             )
-        )
+        else:
+            backing_units.update(x for x in side.backing.values() if x >= 0)
+            reasons.append(
+                f"{mine} like {_plural(backers, 'other document')}; "
+                f"{_plural(len(against_docs), 'other document')} "
+                f'{verb[len(against_docs) != 1]} "{top_other}"'
+            )
 
     # Unsupported checkable details; a name is new when its last word (the surname, the head
     # of "Carnegie Russia Eurasia Center") appears in no other document.
-    unsupported_detail = False
-    details: list[str] = []
+    conflicted = {s for s, side in sides.items() if side.against}
+    details: list[tuple[str, str, str]] = []  # (reason text, detail, receipt kind)
     for phrase, toks in name_phrases(u.text, u.tokens):
-        if support[toks[-1].norm] == 0:
-            details.append(f'names "{phrase}"')
+        if support[toks[-1].norm] == 0 and phrase not in conflicted:
+            details.append((f'names "{phrase}"', phrase, "name"))
+    named = {d for _, d, _ in details}
     for t in u.tokens:
         surface = u.text[t.start : t.end]
-        if support[t.norm] > 0 or any(f'"{surface}' in d for d in details):
+        if support[t.norm] > 0 or any(surface in d for d in (*named, *conflicted)):
             continue
-        if t.kind & (NUM | DAY | MONTH):
-            details.append(f'{"mentions" if t.kind & NUM else "says"} "{surface}"')
+        if t.kind & CITE:
+            source, marker = citation(u.text, t)
+            details.append((f'cites "{source}" [{marker}]', source, "citation"))
+        elif t.kind & NUM:
+            details.append((f'mentions "{surface}"', surface, "number"))
+        elif t.kind & (DAY | MONTH):
+            details.append((f'says "{surface}"', surface, "date"))
         elif t.kind & SUPER:
-            details.append(f'claims "{surface}"')
+            details.append((f'claims "{surface}"', surface, "superlative"))
+    unsupported_detail = bool(details)
     if details:
-        unsupported_detail = True
-        shown = details[:3]
+        shown = [text for text, _, _ in details[:3]]
         more = f" (and {len(details) - 3} more details)" if len(details) > 3 else ""
         if len(shown) == 1:
             reasons.append(f"{shown[0]}; no other document does")
@@ -452,38 +691,70 @@ def _assess_unit(g: _Group, uid: int, group_name: str) -> Assessment:
     quote_gap = 0.0
     quoted = quotes(u.text)
     for _, _, body in quoted:
-        qt = [t.norm for t in tokenize(body)]
-        if not qt:
-            continue
-        covered = sum(1 for t in qt if g.support(u, t) > 0) / len(qt)
-        best_quote = max(
-            (fuzz.partial_ratio(body.lower(), g.units[o].lower) for _, o in matches[:5]),
-            default=0.0,
-        )
-        if best_quote < 80 and covered < 0.6:
-            quote_gap = max(quote_gap, 1.0 - covered)
+        if is_title_case(body):
+            continue  # "Sweet Child o' Mine": a title is a name, not words someone said
+        best_quote = _quote_support(g, u, body)
+        if best_quote < 80:
+            # Nobody else has the passage. Its words being new too makes it likelier invented
+            # than quoted by one outlet only (a real but exclusive quote reuses the story's
+            # words).
+            qt = [t.norm for t in tokenize(body)]
+            new = sum(1 for t in qt if g.support(u, t) == 0) / len(qt) if qt else 1.0
+            gap = min(1.0, (80 - best_quote) / 30) * (0.6 + 0.4 * new)
+            quote_gap = max(quote_gap, gap)
             unsupported_detail = True
             reasons.append("quote appears in no other document")
+            details.append(("", body if len(body) <= 60 else body[:57] + "...", "quote"))
 
     checkable = any(t.kind & CHECKABLE for t in u.tokens) or bool(quoted)
-    weights = [_kind_weight(t) for _, t in surprises]
-    if surprises:
-        peak = max(w * s for w, (s, _) in zip(weights, surprises, strict=True))
-        mean = sum(w * s for w, (s, _) in zip(weights, surprises, strict=True)) / sum(weights)
+    # Support counted where it matters: in the sentence of each other document that is most
+    # like this one ("born in 1950" is not backed by a sample that mentions 1950 elsewhere),
+    # each backing in proportion to how close it is (fully from a cosine of 0.5).
+    few = min(1.0, FEW_DOCUMENTS / max(others, 1))  # 1 up to FEW_DOCUMENTS others, then less
+    blend = SUPPORT_BLEND * few
+    near: dict[str, float] = defaultdict(float)
+    for cos, other in cands:
+        weight = min(1.0, 2.0 * cos)
+        for norm in u.norms & g.units[other].norms:
+            near[norm] += weight
+    density = peak = share = 0.0
+    for t in u.tokens:
+        here = near.get(t.norm, 0.0)
+        k = here + blend * (max(support[t.norm], here) - here)
+        surprise = math.log(g.n / (k + 1.0)) / math.log(g.n)  # 1: nobody has it, 0: all do
+        density += _density_weight(t) * surprise
+        peak = max(peak, _kind_weight(t) * surprise)
+        share += surprise
+    if u.tokens:
+        density /= len(u.tokens)
+        share /= len(u.tokens)
+    if u.pairs:  # a pair's own document always has it: other documents = df - 1
+        pair_gap = sum(g.surprise[g.pair_df[p] - 1] for p in u.pairs) / len(u.pairs)
     else:
-        peak = mean = 0.0
-    base = 0.45 * peak + 0.35 * mean + 0.2 * (1.0 - best_sim)
-    base = max(base, 0.6 * quote_gap + 0.4 * base)
-    score = 1.0 - (1.0 - base) * (1.0 - 0.85 * conflict_strength)
+        pair_gap = share
+    base = (
+        W_DENSITY * density
+        + W_PEAK * peak
+        + W_SIM * (1.0 - best_sim)
+        + W_PAIR * few * pair_gap
+        + W_QUOTE * quote_gap
+        + CONFLICT_ADD * minority
+    )
+    score = 1.0 - (1.0 - base) * (1.0 - CONFLICT_WEIGHT * minority)
+    # Commentary without a checkable detail ranks below any sentence with an unsupported one.
     if not checkable:
-        score *= 0.6
+        score = min(score, OPINION_CAP)
+    elif unsupported_detail:
+        score = max(score, DETAIL_FLOOR)
 
-    if conflict_strength > 0.5:
+    if u.sentence.heading:
+        kind = "heading"  # scored and shown, never triaged as a suspect
+    elif minority > 0.5:
         kind = "conflict"
     elif not checkable:
         kind = "opinion"
         reasons.append("no checkable detail (opinion or framing)")
-    elif unsupported_detail or mean >= 0.6:
+    elif unsupported_detail or share >= 0.6:
         kind = "unsupported"
         if not reasons:
             reasons.append("most of its content appears in no other document")
@@ -498,17 +769,26 @@ def _assess_unit(g: _Group, uid: int, group_name: str) -> Assessment:
     if not matches and kind != "opinion":
         reasons.append("no other document has a similar sentence")
 
-    evidence = tuple(
-        Match(
-            g.docs[g.units[o].doc].id,
-            g.units[o].sentence.start,
-            g.units[o].sentence.end,
-            g.units[o].text,
-            sim,
-            stance_of[o],
+    # The evidence starts with the sentences the reasons cite (the conflicting ones first),
+    # then the closest of the rest.
+    sim_of = dict((o, s) for s, o in matches)
+    order = list(dict.fromkeys([*cited, *sorted(backing_units), *(o for _, o in matches)]))
+    evidence = []
+    for other in order[:MAX_EVIDENCE]:
+        stance = (
+            "conflicts"
+            if other in against_units
+            else (
+                "agrees" if other in backing_units or sim_of.get(other, 0.0) >= 0.5 else "related"
+            )
         )
-        for sim, o in matches[:MAX_EVIDENCE]
-    )
+        found = sim_of.get(other)
+        sim = _cosine(u, g.units[other], g.idf) if found is None else found
+        evidence.append(_match(g, other, sim, stance))
+    receipts = []
+    for _, detail, what in details:
+        nearest, note = _nearest(g, u, detail, matches)
+        receipts.append(Receipt(detail, what, others, 0, nearest, note))
     return Assessment(
         group_name,
         doc.id,
@@ -518,7 +798,8 @@ def _assess_unit(g: _Group, uid: int, group_name: str) -> Assessment:
         min(1.0, max(0.0, score)),
         kind,
         tuple(reasons),
-        evidence,
+        tuple(evidence),
+        tuple(receipts),
     )
 
 
@@ -555,7 +836,9 @@ def assess_group(docs: Sequence[Document]) -> list[Assessment]:
             gc.enable()
 
 
-Compact = tuple[str, str, int, int, float, str, tuple[str, ...], tuple[tuple[Any, ...], ...]]
+Compact = tuple[
+    str, str, int, int, float, str, tuple[str, ...], tuple[tuple[Any, ...], ...], tuple[Any, ...]
+]
 
 
 class Scored(NamedTuple):
@@ -593,10 +876,18 @@ def compact(assessments: Sequence[Assessment]) -> list[Compact]:
             a.score,
             a.kind,
             a.reasons,
-            tuple((m.doc, m.start, m.end, m.similarity, m.stance) for m in a.evidence),
+            tuple(_slim(m) for m in a.evidence),
+            tuple(
+                (r.detail, r.kind, r.searched, r.found, r.nearest and _slim(r.nearest), r.note)
+                for r in a.receipts
+            ),
         )
         for a in assessments
     ]
+
+
+def _slim(m: Match) -> tuple[Any, ...]:
+    return (m.doc, m.start, m.end, m.similarity, m.stance)
 
 
 def _assess_group_compact(docs: Sequence[Document]) -> list[Compact]:
@@ -605,15 +896,29 @@ def _assess_group_compact(docs: Sequence[Document]) -> list[Compact]:
 
 
 def expand(corpus: Corpus, rows: list[Compact]) -> list[Assessment]:
+    def match(slim: tuple[Any, ...]) -> Match:
+        d, s, e, sim, stance = slim
+        return Match(d, s, e, corpus.get(d).text[s:e], sim, stance)  # type: ignore[union-attr]
+
     out = []
-    for group, doc_id, start, end, score, kind, reasons, evidence in rows:
+    for group, doc_id, start, end, score, kind, reasons, evidence, receipts in rows:
         text = corpus.get(doc_id).text  # type: ignore[union-attr]
-        matches = tuple(
-            Match(d, s, e, corpus.get(d).text[s:e], sim, stance)  # type: ignore[union-attr]
-            for d, s, e, sim, stance in evidence
-        )
         out.append(
-            Assessment(group, doc_id, start, end, text[start:end], score, kind, reasons, matches)
+            Assessment(
+                group,
+                doc_id,
+                start,
+                end,
+                text[start:end],
+                score,
+                kind,
+                reasons,
+                tuple(match(m) for m in evidence),
+                tuple(
+                    Receipt(detail, what, searched, found, nearest and match(nearest), note)
+                    for detail, what, searched, found, nearest, note in receipts
+                ),
+            )
         )
     return out
 
