@@ -19,9 +19,10 @@ import contextlib
 import os
 import stat
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from .corpus import Corpus, Document, Sentence
 from .files import remove_stale_temps
@@ -416,14 +417,23 @@ class Session:
         label: str,
         suspicion: float | None = None,
         votes: dict[str, str] | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> Change | None:
-        """Tag a sentence; ``votes`` (adjudication) records each annotator's label with it.
-        Tagging a sentence whose tag was moved there by a fuzzy match confirms it."""
+        """Tag a sentence; ``votes`` (adjudication) records each annotator's label with it, and
+        ``extra`` adds keys to the annotation (``receipts``: what the engine checked, kept with
+        a fabricated tag only). Tagging a sentence whose tag a fuzzy match moved there confirms
+        it."""
         if label not in LABELS:
             raise ValueError(f"unknown label {label!r}")
         key = (doc.id, sentence.start, sentence.end)
         before = self._annotations.get(key)
         stamp = now()
+        keys = dict(before.extra) if before is not None else {}
+        keys.update(extra or {})
+        if votes:
+            keys["votes"] = dict(votes)
+        if label != "fabricated":
+            keys.pop("receipts", None)
         if before is None:
             after = Annotation(
                 doc=doc.id,
@@ -434,14 +444,14 @@ class Session:
                 suspicion=suspicion,
                 created=stamp,
                 updated=stamp,
-                extra={"votes": dict(votes)} if votes else {},
+                extra=keys,
             )
         elif before.label == label and not before.unconfirmed:
             return None
         else:
-            after = before.with_changes(label=label, updated=stamp, anchor="", anchor_quote="")
-            if votes:
-                after = after.with_changes(extra={**before.extra, "votes": dict(votes)})
+            after = before.with_changes(
+                label=label, updated=stamp, anchor="", anchor_quote="", extra=keys
+            )
         return self._commit(Change(key, before, after, "tag"))
 
     def confirm(self, doc: Document, sentence: Sentence) -> Change | None:

@@ -29,6 +29,7 @@ from reviewer.core.suspects import (
     Scored,
     assess_corpus_compact,
     expand,
+    receipt_table,
     scored,
 )
 from reviewer.widgets.document_list import DocumentList, DocumentStats
@@ -610,7 +611,13 @@ class ReviewScreen(Screen[None]):
         a = self.assessments.get((self.doc.id, s.start))
         votes = self._votes(self.doc, s) or None
         score = a.score if a else None
-        if self._guarded(lambda: self.session.tag(self.doc, s, label, score, votes)):
+        extra = {}
+        if label == "fabricated":
+            # A fabricated tag keeps what the engine checked: the file shows what was searched.
+            full = self.assessment(self.doc, s)
+            if full is not None and full.receipts:
+                extra["receipts"] = [receipt_table(r) for r in full.receipts]
+        if self._guarded(lambda: self.session.tag(self.doc, s, label, score, votes, extra)):
             self._remember()
 
     def action_clear(self) -> None:

@@ -68,6 +68,11 @@ class EvidencePanel(VerticalScroll, can_focus=False):
             t.append(f"  score {assessment.score:.2f}\n")
             for reason in assessment.reasons:
                 t.append(f"• {visible(reason)}\n")
+            if assessment.receipts:
+                t.append("Checked", style="bold")
+                t.append("  (what was searched for each unsupported detail)\n", style="dim")
+                for r in assessment.receipts:
+                    t.append(f"  {visible(r.line())}\n")
             if assessment.evidence:
                 t.append("\nClosest in other documents", style="bold")
                 t.append("  (1-9 links as evidence)\n", style="dim")
