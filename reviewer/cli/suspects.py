@@ -6,48 +6,90 @@ import argparse
 import sys
 import time
 
+from reviewer.cli import UserError, warn
 from reviewer.cli.common import load_or_exit
-from reviewer.core.printable import one_line, visible
-from reviewer.core.suspects import Assessment, assess_corpus, assess_corpus_jsonl
+from reviewer.core.corpus import plan_corpus
+from reviewer.core.printable import one_line, shown_path, visible
+from reviewer.core.suspects import Assessment, assess_corpus, read_and_assess_jsonl
 
 
 class _Progress:
-    """Progress on stderr: a live bar on a terminal, a line every few seconds otherwise."""
+    """Progress on stderr: a live line on a terminal, a line every few seconds otherwise. The
+    total is not known while the corpus is still being read."""
 
     def __init__(self) -> None:
         self.started = time.monotonic()
         self.last = 0.0
         self.tty = sys.stderr.isatty()
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int | None) -> None:
         t = time.monotonic()
-        if t - self.started < 1.0 or (t - self.last < (0.2 if self.tty else 5.0) and done < total):
+        finished = total is not None and done >= total
+        if t - self.started < 1.0 or (t - self.last < (0.2 if self.tty else 5.0) and not finished):
             return
         self.last = t
-        pct = 100.0 * done / max(total, 1)
-        if self.tty:
-            print(f"\rscoring {done:,}/{total:,} claims ({pct:.0f}%)", end="", file=sys.stderr)
-            if done >= total:
-                print(file=sys.stderr)
+        if total:
+            text = f"scoring {done:,}/{total:,} claims ({100.0 * done / total:.0f}%)"
         else:
-            print(f"scoring {done:,}/{total:,} claims ({pct:.0f}%)", file=sys.stderr)
+            text = f"scoring: {done:,} claims done ({t - self.started:.0f} s)"
+        if self.tty:
+            print(f"\r{text}", end="\n" if finished else "", file=sys.stderr)
+        else:
+            print(text, file=sys.stderr)
+
+    def close(self) -> None:
+        if self.tty and self.last:
+            print(file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.top < 0:
+        raise UserError(f"--top must be 0 or more, not {args.top}")
+    if args.json:
+        return _stream_json(args.paths)
     corpus = load_or_exit(args.paths)
     progress = _Progress()
-    if args.json:
-        out = sys.stdout
-        for lines in assess_corpus_jsonl(corpus, progress):
-            out.write("".join(lines))
-        out.flush()
-        return 0
     everything: list[Assessment] = []
     for results in assess_corpus(corpus, progress):
         everything.extend(results)
+    progress.close()
     everything.sort(key=lambda a: (-a.score, a.doc, a.start))
-    _print_table(everything[: max(args.top, 0)], len(everything))
+    rows = everything[: args.top]
+    if sys.stdout.isatty():
+        _print_table(rows, len(everything))
+    else:
+        _print_tsv(rows)
     return 0
+
+
+def _stream_json(paths: list[str]) -> int:
+    """JSON Lines, one per claim, written as groups are scored: reading the corpus and
+    scoring it overlap, and the first lines appear before the last file is read."""
+    reader = plan_corpus(list(paths) or ["seeds"])
+    progress = _Progress()
+    shown = 0
+    out = sys.stdout
+    for lines in read_and_assess_jsonl(reader, progress):
+        out.write("".join(lines))
+        for problem in reader.problems[shown:]:
+            warn(str(problem))
+        shown = len(reader.problems)
+    out.flush()
+    progress.close()
+    for problem in reader.problems[shown:]:
+        warn(str(problem))
+    if not reader.documents_read:
+        where = ", ".join(shown_path(p) for p in paths) if paths else "seeds"
+        raise UserError(f"no documents to review in {where}")
+    return 0
+
+
+def _print_tsv(rows: list[Assessment]) -> None:
+    """Piped: one line per sentence, tab-separated, header first; controls made visible."""
+    print("rank\tscore\tkind\tdocument\tsentence\treasons")
+    for i, a in enumerate(rows, 1):
+        cells = [str(i), f"{a.score:.2f}", a.kind, a.doc, a.text, "; ".join(a.reasons)]
+        print("\t".join(one_line(c) for c in cells))
 
 
 def _print_table(rows: list[Assessment], total: int) -> None:

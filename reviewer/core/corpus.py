@@ -6,12 +6,13 @@ a leading BOM removed, no newline translation), so ``text[start:end]`` is always
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -267,12 +268,41 @@ def _walk(folder: Path, problems: list[LoadProblem]) -> list[Path]:
     return files
 
 
-def load_corpus(paths: Sequence[str | os.PathLike[str]]) -> LoadResult:
-    """Load documents from folders and files. Bad files become problems; the rest still load.
+@dataclass
+class CorpusReader:
+    """A corpus planned but not yet read: its name, the files of each unit (a group folder,
+    or the files directly in a root), and the problems met so far. ``units()`` reads one unit
+    at a time, so scoring can start on the first group while the rest is being read."""
 
-    A folder's immediate sub-folders are groups; files directly in it form one group. With
-    several roots, ids and groups are prefixed with the root's name so they stay unique.
-    """
+    name: str
+    plan: list[tuple[str, list[tuple[Path, str, str]]]]  # (group, [(file, id, group)])
+    problems: list[LoadProblem]
+    total_bytes: int  # of every planned file: a measure of the work ahead
+    documents_read: int = 0
+
+    def units(self, by_group: bool = False) -> Iterator[list[Document]]:
+        """The documents of each unit, in the order of the paths (or, ``by_group``, of the
+        groups' names); a document id seen before is skipped with a problem, as in
+        ``load_corpus``."""
+        seen: set[str] = set()
+        plan = sorted(self.plan, key=lambda unit: unit[0]) if by_group else self.plan
+        for _, files in plan:
+            documents = []
+            for path, rel, group in files:
+                for doc_id, doc_group, title, text in _load_file(path, rel, group, self.problems):
+                    if doc_id in seen:
+                        self.problems.append(
+                            LoadProblem(doc_id, "duplicate document id; later copy skipped")
+                        )
+                        continue
+                    seen.add(doc_id)
+                    documents.append(Document(doc_id, doc_group, title, text, tuple(segment(text))))
+            self.documents_read += len(documents)
+            yield documents
+
+
+def plan_corpus(paths: Sequence[str | os.PathLike[str]]) -> CorpusReader:
+    """Find the documents of ``paths`` (folders and files) without reading them yet."""
     problems: list[LoadProblem] = []
     roots: list[tuple[Path, list[Path] | None]] = []  # (root folder, explicit files or None)
     for raw in paths:
@@ -301,7 +331,8 @@ def load_corpus(paths: Sequence[str | os.PathLike[str]]) -> LoadResult:
             problems.append(LoadProblem(shown_path(raw), f"{kind_of(mode)}, not a document"))
 
     multi = len(roots) > 1
-    raw_docs: list[tuple[str, str, str, str]] = []
+    plan: list[tuple[str, list[tuple[Path, str, str]]]] = []
+    total = 0
     for root, explicit in roots:
         before = len(problems)
         files = explicit if explicit is not None else _walk(root, problems)
@@ -318,20 +349,26 @@ def load_corpus(paths: Sequence[str | os.PathLike[str]]) -> LoadResult:
             if prefix:
                 rel = f"{prefix}/{rel}"
                 group = f"{prefix}/{group}".rstrip("/")
-            raw_docs.extend(_load_file(f, rel, group, problems))
-
-    seen: set[str] = set()
-    documents = []
-    for doc_id, group, title, text in raw_docs:
-        if doc_id in seen:
-            problems.append(LoadProblem(doc_id, "duplicate document id; later copy skipped"))
-            continue
-        seen.add(doc_id)
-        documents.append(Document(doc_id, group, title, text, tuple(segment(text))))
-
+            # A group's files come one after another (the walk is depth-first, in order).
+            if not plan or plan[-1][0] != group:
+                plan.append((group, []))
+            plan[-1][1].append((f, rel, group))
+            with contextlib.suppress(OSError):
+                total += f.stat().st_size
     names = [(r.resolve().name or str(r)) for r, _ in roots]
     name = "+".join(dict.fromkeys(names)) if names else ""
-    return LoadResult(Corpus(name, tuple(documents)), tuple(problems))
+    return CorpusReader(name, plan, problems, total)
+
+
+def load_corpus(paths: Sequence[str | os.PathLike[str]]) -> LoadResult:
+    """Load documents from folders and files. Bad files become problems; the rest still load.
+
+    A folder's immediate sub-folders are groups; files directly in it form one group. With
+    several roots, ids and groups are prefixed with the root's name so they stay unique.
+    """
+    reader = plan_corpus(paths)
+    documents = [d for unit in reader.units() for d in unit]
+    return LoadResult(Corpus(reader.name, tuple(documents)), tuple(reader.problems))
 
 
 # --------------------------------------------------------------------------------------------
@@ -349,7 +386,17 @@ _ABBREVIATIONS = frozenset(
     hon fr no nos vs etc al approx est fig inc ltd co corp dept univ assn bros jan feb mar apr
     jun jul aug sep sept oct nov dec mt ft ave blvd rd op vol pp ed eds cf""".split()
 )
-_LAST_WORD = re.compile(r"([\w.]+)$")
+
+
+def _last_word(text: str, lo: int, hi: int) -> str:
+    """The run of word characters and dots that ends ``text[lo:hi]`` (read from the end: a
+    regex anchored at the end would retry at every position)."""
+    i = hi
+    while i > lo and (text[i - 1].isalnum() or text[i - 1] in "._"):
+        i -= 1
+    return text[i:hi]
+
+
 _TIME_AGO = re.compile(
     r"^\d+\s+(?:second|minute|min|hour|hr|day|week|month|year)s?\s+ago$", re.IGNORECASE
 )
@@ -389,10 +436,8 @@ def _split_line(text: str, start: int, end: int, cased: bool = True) -> Iterable
             # The word before the terminal punctuation: an abbreviation or an initial does not end
             # a sentence ("Dr. Smith", "John F. Kennedy", "the U.S. Senate").
             # Only the last word matters; looking further back would make long lines quadratic.
-            head = text[max(pos, start + m.start() - 40) : start + m.start()]
-            wm = _LAST_WORD.search(head)
-            word = wm.group(1) if wm else ""
             if m.group().startswith(".") and not m.group().startswith(".."):
+                word = _last_word(text, max(pos, start + m.start() - 40), start + m.start())
                 bare = word.rstrip(".")
                 if (
                     bare.lower() in _ABBREVIATIONS

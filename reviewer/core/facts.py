@@ -18,7 +18,7 @@ aligned set of facts) both stand on this module: one mechanism, not two.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .text import DAY, MONTH, NAME, NUM, ROLE, SUPER, WORD, Token, unit_of
 
@@ -31,8 +31,7 @@ _CONTEXT_AFTER = 2
 _DATE_REACH = 4
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
+class Fact(NamedTuple):
     kind: str  # QUANTITY, YEAR, DATE, PERSON or SUPERLATIVE
     unit: str  # what is measured or named: "day", "other country", "@weekday", "role:..."
     value: str  # the normalised value ("#4", "friday", "shoigu")

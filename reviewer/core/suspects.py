@@ -32,9 +32,9 @@ import heapq
 import math
 import multiprocessing
 import os
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from operator import itemgetter
@@ -43,9 +43,10 @@ from typing import Any, NamedTuple, TypeVar
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from .corpus import Corpus, Document, Sentence
-from .facts import PERSON, Fact, aligned, facts_of
-from .jsonlines import jsonl_line
+from .corpus import Corpus, CorpusReader, Document, Sentence
+from .facts import PERSON, YEAR, Fact, aligned, facts_of
+from .jsonlines import encode_string as _s
+from .jsonlines import safe_json_line
 from .text import (
     CHECKABLE,
     CITE,
@@ -63,6 +64,7 @@ from .text import (
     is_title_case,
     name_phrases,
     quotes,
+    split_words,
     tokenize,
 )
 
@@ -74,17 +76,18 @@ KINDS = ("conflict", "unsupported", "corroborated", "opinion", "unchecked", "hea
 MAX_EVIDENCE = 5
 _CANDIDATE_TOKENS = 8  # rarest tokens of a sentence used to find candidates
 _POSTING_BUDGET = 400  # postings walked per sentence at most: bounds work in dense groups
-_FACT_BUDGET = 100  # aligned-fact postings walked per fact at most (counts beyond are sampled)
-_EXACT_CANDIDATES = 12  # candidates compared exactly per sentence, at least...
-_MAX_CANDIDATES = 48  # ...and at most (two per other document in between)
+_FACT_BUDGET = 40  # aligned-fact postings walked per fact at most (counts beyond are sampled)
+_MAX_CANDIDATES = 24  # other documents whose closest sentence is compared exactly, at most
 _COMPARED = 6  # best matches (one per document) checked for conflicts and fuzzy similarity
 _MATCH_FLOOR = 0.25  # below this a sentence is not evidence of anything
+_PARAPHRASES = 3  # closest matches aligned token by token (names swapped in place)
+_NEEDS_SIMILARITY = (PERSON, YEAR)  # facts whose alignment also asks how alike sentences are
 OPINION_CAP = 0.45  # no sentence without a checkable detail scores above this...
 DETAIL_FLOOR = 0.5  # ...and none with an unsupported detail below this
+_KNEE = 0.05  # the bands near those bounds into which scores beyond them are compressed
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     doc: str
     start: int
     end: int
@@ -171,6 +174,37 @@ class Assessment:
             "receipts": [r.to_json() for r in self.receipts],
         }
 
+    def json_line(self) -> str:
+        """``jsonl_line(self.to_json())``, the same bytes, written without building the dicts
+        first: ``suspects --json`` writes one per claim (a test checks they are equal)."""
+        text = (
+            f'{{"group": {_s(self.group)}, "doc": {_s(self.doc)}, "start": {self.start}, '
+            f'"end": {self.end}, "text": {_s(self.text)}, "score": {_f(self.score, 6)}, '
+            f'"kind": {_s(self.kind)}, "reasons": [{", ".join(map(_s, self.reasons))}], '
+            f'"evidence": [{", ".join(map(_match_json, self.evidence))}], '
+            f'"receipts": [{", ".join(map(_receipt_json, self.receipts))}]}}'
+        )
+        return safe_json_line(text)
+
+
+def _f(x: float, digits: int) -> str:
+    return float.__repr__(round(float(x), digits))
+
+
+def _match_json(m: Match) -> str:
+    return (
+        f'{{"doc": {_s(m.doc)}, "start": {m.start}, "end": {m.end}, "text": {_s(m.text)}, '
+        f'"similarity": {_f(m.similarity, 4)}, "stance": {_s(m.stance)}}}'
+    )
+
+
+def _receipt_json(r: Receipt) -> str:
+    nearest = "null" if r.nearest is None else _match_json(r.nearest)
+    return (
+        f'{{"detail": {_s(r.detail)}, "kind": {_s(r.kind)}, "searched": {r.searched}, '
+        f'"found": {r.found}, "nearest": {nearest}, "note": {_s(r.note)}}}'
+    )
+
 
 @dataclass(slots=True)
 class _Unit:
@@ -180,6 +214,9 @@ class _Unit:
     tokens: list[Token]
     norms: frozenset[str]
     facts: list[Fact]
+    norm_list: list[str]  # the tokens' norms in order, for token-by-token alignment
+    names_roles: frozenset[str]  # norms of its name and role tokens
+    bare_numbers: frozenset[str]  # norms of its numbers without a unit
     pairs: frozenset[str]  # adjacent content words, "a b": word order
     weight: float = 0.0  # sum of token weights, for normalised overlap
     lower: str = field(default="")
@@ -207,24 +244,31 @@ class _Group:
     def __init__(self, docs: Sequence[Document]) -> None:
         self.docs = docs
         self.n = len(docs)
-        lexicon = Lexicon.of(
-            (d.text, [d.text[s.start : s.end] for s in d.sentences if s.is_claim]) for d in docs
+        # Each claim is split into words once, for the group's lexicon and for its tokens.
+        split = []
+        for d in docs:
+            texts = [(s, d.text[s.start : s.end]) for s in d.sentences if s.is_claim]
+            split.append((is_cased(d.text), [(s, text, split_words(text)) for s, text in texts]))
+        lexicon = Lexicon.from_words(
+            (text, words) for cased, claims in split if cased for _, text, words in claims
         )
         self.units: list[_Unit] = []
         doc_norms: list[set[str]] = [set() for _ in docs]
         doc_pairs: list[set[str]] = [set() for _ in docs]
-        for i, d in enumerate(docs):
-            cased = is_cased(d.text)
-            for s in d.sentences:
-                if not s.is_claim:
-                    continue
-                text = d.text[s.start : s.end]
-                toks = tokenize(text, lexicon, cased)
+        for i, (cased, claims) in enumerate(split):
+            for s, text, words in claims:
+                toks = tokenize(text, lexicon, cased, words)
                 norms = frozenset(t.norm for t in toks)
                 pairs = _pairs(toks)
                 doc_norms[i] |= norms
                 doc_pairs[i] |= pairs
-                self.units.append(_Unit(i, s, text, toks, norms, facts_of(text, toks), pairs))
+                facts = facts_of(text, toks)
+                norm_list = [t.norm for t in toks]
+                names_roles = frozenset(t.norm for t in toks if t.kind & (NAME | ROLE))
+                bare = frozenset(t.norm for t in toks if t.kind & NUM and not t.unit)
+                self.units.append(
+                    _Unit(i, s, text, toks, norms, facts, norm_list, names_roles, bare, pairs)
+                )
         self.doc_norms = doc_norms
         self.df: Counter[str] = Counter()
         for vocabulary in doc_norms:
@@ -240,9 +284,10 @@ class _Group:
         self.fact_index: dict[tuple[str, str, str], list[tuple[int, int]]] = defaultdict(list)
         self.slot_index: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
         self.doc_units: list[list[int]] = [[] for _ in docs]
+        self.unit_doc = [u.doc for u in self.units]
         for uid, u in enumerate(self.units):
             self.doc_units[u.doc].append(uid)
-            u.weight = math.fsum(self.idf[t] for t in u.norms)  # fsum: order-independent
+            u.weight = math.fsum(map(self.idf.__getitem__, u.norms))  # exact: order-free
             for t in u.norms:
                 self.postings[t].append(uid)
             for k, f in enumerate(u.facts):
@@ -251,6 +296,8 @@ class _Group:
                     self.fact_index[(f.kind, f.unit, word)].append((uid, k))
                 if f.context and (f.kind == PERSON or f.unit.startswith("other ")):
                     self.fact_index[(f.kind, f.unit, "")].append((uid, k))
+        # Units are added document by document: each document's units are one range of ids.
+        self.doc_range = [(ids[0], ids[-1] + 1) if ids else (0, 0) for ids in self.doc_units]
         self.posting_len = {t: len(p) for t, p in self.postings.items()}
         # Surprise of a token that k other documents use: 1 when none does, 0 when all do.
         log_others = math.log(self.n)
@@ -265,7 +312,8 @@ class _Group:
         u = self.units[uid]
         # Rarest first, ties by token: two stable C-level sorts instead of a Python key.
         rare = sorted(sorted(u.norms), key=self.posting_len.__getitem__)
-        acc: dict[int, float] = defaultdict(float)
+        # How many of the sentence's rarest words each other sentence shares: counted in C.
+        shared: Counter[int] = Counter()
         walked = used = 0
         for t in rare:
             plist = self.postings[t]
@@ -273,32 +321,35 @@ class _Group:
                 continue  # only this sentence uses it
             if walked + len(plist) > _POSTING_BUDGET and used:
                 break
-            w = self.idf[t]
-            for other in plist:
-                if self.units[other].doc != u.doc:
-                    acc[other] += w
+            shared.update(plist)
             walked += len(plist)
             used += 1
             if used >= _CANDIDATE_TOKENS:
                 break
-        if not acc:
-            return []
-        # nlargest is stable, and acc was filled in a fixed order: ties resolve the same every run.
-        # Enough candidates for every other document to offer its best sentence: support is
-        # counted in those sentences (see _assess_unit), so a document must not be missed
-        # merely because the group is large.
-        wanted = min(_MAX_CANDIDATES, max(_EXACT_CANDIDATES, 2 * (self.n - 1)))
-        top = heapq.nlargest(wanted, acc.items(), key=itemgetter(1))
-        best: dict[int, tuple[float, int]] = {}
-        for other, _ in top:
-            o = self.units[other]
-            sim = _cosine(u, o, self.idf)
-            if not sim:
+        # The sentence of each other document that shares the most; a document's own
+        # sentences are one range of ids. Counted in a fixed order, ties kept first: the same
+        # every run. Only the best few overall are looked at per document.
+        lo, hi = self.doc_range[u.doc]
+        unit_doc = self.unit_doc
+        per_doc: dict[int, tuple[int, int]] = {}
+        # sorted is stable, as most_common is, and sorts in C.
+        counted = sorted(shared.items(), key=itemgetter(1), reverse=True)
+        for other, w in counted[: 3 * min(self.n, _MAX_CANDIDATES + 1)]:
+            if lo <= other < hi:
                 continue
-            prev = best.get(o.doc)
-            if prev is None or sim > prev[0]:
-                best[o.doc] = (sim, other)
-        return sorted(best.values(), key=lambda x: (-x[0], x[1]))
+            d = unit_doc[other]
+            if d not in per_doc:
+                per_doc[d] = (w, other)
+        if len(per_doc) > _MAX_CANDIDATES:  # a dense group: the closest documents are enough
+            per_doc = dict(
+                heapq.nlargest(_MAX_CANDIDATES, per_doc.items(), key=lambda kv: kv[1][0])
+            )
+        best = []
+        for _, other in per_doc.values():
+            sim = _cosine(u, self.units[other], self.idf)
+            if sim:
+                best.append((sim, other))
+        return sorted(best, key=lambda x: (-x[0], x[1]))
 
     def aligned_facts(self, uid: int, k: int) -> list[tuple[int, Fact]]:
         """Facts of other documents aligned with fact ``k`` of unit ``uid``: (unit id, fact),
@@ -319,8 +370,12 @@ class _Group:
                     continue
                 seen.add((other, j))
                 o = self.units[other]
-                if aligned(f, o.facts[j], partial(_cosine, u, o, self.idf)):
-                    out.append((other, o.facts[j]))
+                h = o.facts[j]
+                # The common case needs no sentence similarity: overlapping context.
+                if (f.context & h.context and f.kind not in _NEEDS_SIMILARITY) or aligned(
+                    f, h, partial(_cosine, u, o, self.idf)
+                ):
+                    out.append((other, h))
         return out
 
 
@@ -329,7 +384,8 @@ def _cosine(u: _Unit, o: _Unit, idf: dict[str, float]) -> float:
     shared = u.norms & o.norms
     if not shared or not u.weight or not o.weight:
         return 0.0
-    return math.fsum(idf[t] for t in shared) / math.sqrt(u.weight * o.weight)
+    # fsum is exact, so the sum does not depend on the set's order (nor on the hash seed).
+    return math.fsum(map(idf.__getitem__, shared)) / math.sqrt(u.weight * o.weight)
 
 
 # --------------------------------------------------------------------------------------------
@@ -344,15 +400,25 @@ class _Side:
     role: str = ""  # for a person: the role it is named in ("Secretary of State")
     backing: dict[int, int] = field(default_factory=dict)  # document -> a sentence agreeing
     against: dict[str, dict[int, int]] = field(default_factory=dict)  # value -> doc -> sentence
+    _against_docs: set[int] | None = None  # cached; every change goes through the adders
 
     def add_against(self, value: str, doc: int, uid: int) -> None:
         self.against.setdefault(value, {}).setdefault(doc, uid)
+        self._against_docs = None
+
+    def add_backing(self, doc: int, uid: int) -> None:
+        """``uid`` -1: the document uses the value somewhere, with no sentence to show."""
+        self.backing.setdefault(doc, uid)
+        self._against_docs = None
 
     @property
     def against_docs(self) -> set[int]:
         """Documents that give another value and never this one: a document that says the
         same thing somewhere backs it, whatever else it says in that slot."""
-        return {d for docs in self.against.values() for d in docs} - set(self.backing)
+        if self._against_docs is None:
+            found = {d for docs in self.against.values() for d in docs}
+            self._against_docs = found - self.backing.keys()
+        return self._against_docs
 
     @property
     def margin(self) -> float:
@@ -378,7 +444,7 @@ def _fact_sides(g: _Group, uid: int) -> dict[str, _Side]:
         for other, h in g.aligned_facts(uid, k):
             odoc = g.units[other].doc
             if h.value == f.value:
-                side.backing.setdefault(odoc, other)
+                side.add_backing(odoc, other)
             else:
                 side.add_against(h.surface, odoc, other)
     return {s: side for s, side in sides.items() if side.against or side.backing}
@@ -393,10 +459,12 @@ def _aligned_conflicts(
     """In near-paraphrases, a name (or a number without a unit) replaced by another of the
     same kind is a conflict; numbers and dates with a slot are compared by their facts."""
     o = g.units[other]
+    # Only a name or role the other document never uses, or a number without a unit the
+    # other sentence lacks, can be reported below: most pairs have none, and skip the work.
+    if all(n in g.doc_norms[o.doc] for n in u.names_roles) and u.bare_numbers <= o.norms:
+        return False
     found = False
-    a = [t.norm for t in u.tokens]
-    b = [t.norm for t in o.tokens]
-    for op in Levenshtein.opcodes(a, b):
+    for op in Levenshtein.opcodes(u.norm_list, o.norm_list):
         if op.tag != "replace":
             continue
         mine = u.tokens[op.src_start : op.src_end]
@@ -422,7 +490,7 @@ def _aligned_conflicts(
             side.add_against(_surface(o, th), o.doc, other)
             for d in range(g.n):
                 if d != u.doc and d not in side.backing and m[0].norm in g.doc_norms[d]:
-                    side.backing[d] = -1  # uses the name somewhere: no sentence to show
+                    side.add_backing(d, -1)
             found = True
             break
     return found
@@ -445,6 +513,8 @@ def _swapped_roles(g: _Group, u: _Unit, other: int) -> tuple[str, str] | None:
     "Jones shot Smith"): a swapped role. Passives ("by"), plain lists ("Xi and Putin"), and
     documents that also have the same order somewhere are left alone."""
     o = g.units[other]
+    if len(u.names_roles) < 2:
+        return None  # a role swap takes two names
     first_in_o: dict[str, int] = {}
     for i, t in enumerate(o.tokens):
         if t.kind & NAME:
@@ -504,30 +574,34 @@ DENSITY_WEIGHT = {
 }  # fmt: skip
 
 
-def _density_weight(tok: Token) -> float:
-    k = tok.kind
+def _density_weight(kind: int) -> float:
     w = DENSITY_WEIGHT
-    if k & NUM:
+    if kind & NUM:
         return w["num"]
-    if k & (DAY | MONTH):
+    if kind & (DAY | MONTH):
         return w["date"]
-    if k & NAME:
+    if kind & NAME:
         return w["name"]
-    if k & CITE:
+    if kind & CITE:
         return w["cite"]
-    if k & SUPER:
+    if kind & SUPER:
         return w["super"]
-    if k & ROLE:
+    if kind & ROLE:
         return w["role"]
     return w["word"]
 
 
-def _kind_weight(tok: Token) -> float:
-    if tok.kind & CHECKABLE:
+def _kind_weight(kind: int) -> float:
+    if kind & CHECKABLE:
         return 1.0
-    if tok.kind & ROLE:
+    if kind & ROLE:
         return 0.8
     return 0.6
+
+
+# Token kinds are bit sets below 256: both weights are looked up, not computed, per token.
+_DENSITY_OF = [_density_weight(k) for k in range(256)]
+_PEAK_OF = [_kind_weight(k) for k in range(256)]
 
 
 def _quote_support(g: _Group, u: _Unit, body: str) -> float:
@@ -609,14 +683,16 @@ def _assess_unit(g: _Group, uid: int, group_name: str) -> Assessment:
         (_cosine(u, g.units[o], g.idf), o) for o in dict.fromkeys(cited) if o not in listed
     ]
     matches: list[tuple[float, int]] = []
+    paraphrases = 0
     for cos, other in compared:
         o = g.units[other]
-        fz = fuzz.token_set_ratio(u.lower, o.lower) / 100.0
+        fz = fuzz.ratio(u.lower, o.lower) / 100.0
         sim = 0.6 * cos + 0.4 * fz
         if sim < _MATCH_FLOOR and other not in cited:
             continue
         matches.append((sim, other))
-        if sim >= 0.45:
+        if sim >= 0.45 and paraphrases < _PARAPHRASES:
+            paraphrases += 1
             _aligned_conflicts(g, u, other, sides, slot_surfaces)
         if sim >= 0.5 and (swap := _swapped_roles(g, u, other)) is not None:
             mine, theirs = swap
@@ -663,13 +739,16 @@ def _assess_unit(g: _Group, uid: int, group_name: str) -> Assessment:
     # of "Carnegie Russia Eurasia Center") appears in no other document.
     conflicted = {s for s, side in sides.items() if side.against}
     details: list[tuple[str, str, str]] = []  # (reason text, detail, receipt kind)
-    for phrase, toks in name_phrases(u.text, u.tokens):
-        if support[toks[-1].norm] == 0 and phrase not in conflicted:
-            details.append((f'names "{phrase}"', phrase, "name"))
-    named = {d for _, d, _ in details}
+    if any(t.kind & NAME for t in u.tokens):
+        for phrase, toks in name_phrases(u.text, u.tokens):
+            if support[toks[-1].norm] == 0 and phrase not in conflicted:
+                details.append((f'names "{phrase}"', phrase, "name"))
+    named = [d for _, d, _ in details]
     for t in u.tokens:
+        if support[t.norm] > 0 or not t.kind & (CITE | NUM | DAY | MONTH | SUPER):
+            continue
         surface = u.text[t.start : t.end]
-        if support[t.norm] > 0 or any(surface in d for d in (*named, *conflicted)):
+        if any(surface in d for d in (*named, *conflicted)):
             continue
         if t.kind & CITE:
             source, marker = citation(u.text, t)
@@ -713,17 +792,23 @@ def _assess_unit(g: _Group, uid: int, group_name: str) -> Assessment:
     few = min(1.0, FEW_DOCUMENTS / max(others, 1))  # 1 up to FEW_DOCUMENTS others, then less
     blend = SUPPORT_BLEND * few
     near: dict[str, float] = defaultdict(float)
+    # In a dense group only the closest documents are consulted (_MAX_CANDIDATES): what they
+    # say stands for all the others.
+    scale = others / len(cands) if len(cands) >= _MAX_CANDIDATES else 1.0
     for cos, other in cands:
-        weight = min(1.0, 2.0 * cos)
+        weight = scale * min(1.0, 2.0 * cos)
         for norm in u.norms & g.units[other].norms:
             near[norm] += weight
     density = peak = share = 0.0
+    log_n = math.log(g.n)
     for t in u.tokens:
         here = near.get(t.norm, 0.0)
-        k = here + blend * (max(support[t.norm], here) - here)
-        surprise = math.log(g.n / (k + 1.0)) / math.log(g.n)  # 1: nobody has it, 0: all do
-        density += _density_weight(t) * surprise
-        peak = max(peak, _kind_weight(t) * surprise)
+        k = min(here + blend * (max(support[t.norm], here) - here), others)
+        surprise = 1.0 - math.log(k + 1.0) / log_n  # 1: nobody has it, 0: all do
+        density += _DENSITY_OF[t.kind] * surprise
+        weighted = _PEAK_OF[t.kind] * surprise
+        if weighted > peak:
+            peak = weighted
         share += surprise
     if u.tokens:
         density /= len(u.tokens)
@@ -742,10 +827,14 @@ def _assess_unit(g: _Group, uid: int, group_name: str) -> Assessment:
     )
     score = 1.0 - (1.0 - base) * (1.0 - CONFLICT_WEIGHT * minority)
     # Commentary without a checkable detail ranks below any sentence with an unsupported one.
-    if not checkable:
-        score = min(score, OPINION_CAP)
-    elif unsupported_detail:
-        score = max(score, DETAIL_FLOOR)
+    # Compressed beyond a knee, not clamped, so scores stay distinct (a ranking never meets a
+    # plateau) and keep their order within each kind.
+    score = min(1.0, max(0.0, score))
+    if not checkable and score > OPINION_CAP - _KNEE:
+        knee = OPINION_CAP - _KNEE
+        score = knee + _KNEE * (score - knee) / (1.0 - knee)
+    elif checkable and unsupported_detail and score < DETAIL_FLOOR + _KNEE:
+        score = DETAIL_FLOOR + _KNEE * score / (DETAIL_FLOOR + _KNEE)
 
     if u.sentence.heading:
         kind = "heading"  # scored and shown, never triaged as a suspect
@@ -856,12 +945,20 @@ def scored(rows: Sequence[Compact]) -> list[Scored]:
 
 def assess_corpus_compact(
     corpus: Corpus,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
     workers: int | None = None,
 ) -> Iterator[list[Compact]]:
     """``assess_corpus`` without texts: nothing is expanded that nobody looks at."""
+    total = _claims(corpus)
+    n = default_workers(total) if workers is None else workers
     return _groups_in_order(
-        corpus, _assess_group_compact, _assess_group_compact, _same, progress, workers
+        _sorted_groups(corpus),
+        _assess_group_compact,
+        _assess_group_compact,
+        _same,
+        progress,
+        n,
+        total,
     )
 
 
@@ -944,29 +1041,36 @@ def prepare_workers(claims: int) -> None:
         resource_tracker.ensure_running()
 
 
+def _run_batch(fn: Callable[[Sequence[Document]], list[R]], batch: list[Sequence[Document]]):
+    """In a worker: ``fn`` on each group of a batch (one round trip for several groups)."""
+    return [fn(docs) for docs in batch]
+
+
+_BATCH_CLAIMS = 2_000  # claims per task sent to a worker: fewer round trips, still fine-grained
+
+
 def _groups_in_order(
-    corpus: Corpus,
+    groups: Iterable[Sequence[Document]],
     local: Callable[[Sequence[Document]], list[T]],
     remote: Callable[[Sequence[Document]], list[R]],
     receive: Callable[[list[R]], list[T]],
-    progress: Callable[[int, int], None] | None,
-    workers: int | None,
+    progress: Callable[[int, int | None], None] | None,
+    workers: int,
+    total: int | None,
 ) -> Iterator[list[T]]:
-    """Run one function per group, in group order: ``local`` in this process, or ``remote`` in
-    worker processes with ``receive`` turning its results into ``local``'s. ``progress(done,
-    total)`` counts claims. Output does not depend on the number of workers."""
-    groups = [docs for _, docs in sorted(corpus.groups.items())]
-    total = sum(len(d.claims) for docs in groups for d in docs)
-    n = default_workers(total) if workers is None else workers
+    """Run one function per group, yielding results in the groups' order: ``local`` in this
+    process, or, with ``workers`` > 1, ``remote`` in worker processes with ``receive`` turning
+    its results into ``local``'s. Groups are sent to the workers as they come (a corpus being
+    read is scored meanwhile). ``progress(done, total)`` counts claims; ``total`` may be None
+    (not known yet). Output does not depend on the number of workers."""
     done = 0
     pool = None
-    if n > 1 and len(groups) > 1:
+    if workers > 1:
         # "spawn": forking a process that runs threads (the app's workers) can deadlock it.
         try:
             pool = ProcessPoolExecutor(
-                max_workers=n, mp_context=multiprocessing.get_context("spawn")
+                max_workers=workers, mp_context=multiprocessing.get_context("spawn")
             )
-            remote_results = pool.map(remote, groups, chunksize=max(1, len(groups) // (n * 16)))
         except (OSError, ValueError):
             pool = None  # no worker processes here (sandbox, captured stderr): one core it is
     if pool is None:
@@ -977,41 +1081,113 @@ def _groups_in_order(
                 progress(done, total)
             yield results
         return
+    run = partial(_run_batch, remote)
+    pending: deque[Future[list[list[R]]]] = deque()
+
+    def finished(block: bool) -> Iterator[list[T]]:
+        nonlocal done
+        while pending and (block or pending[0].done()):
+            for rows in pending.popleft().result():
+                results = receive(rows)
+                done += len(results)
+                if progress is not None:
+                    progress(done, total)
+                yield results
+
     with pool:
-        for rows in remote_results:
-            results = receive(rows)
-            done += len(results)
-            if progress is not None:
-                progress(done, total)
-            yield results
+        batch: list[Sequence[Document]] = []
+        size = 0
+        for docs in groups:
+            batch.append(docs)
+            size += sum(len(d.sentences) for d in docs)
+            if size >= _BATCH_CLAIMS:
+                pending.append(pool.submit(run, batch))
+                batch, size = [], 0
+                # Keep a few batches ahead of the workers, no more: memory stays bounded.
+                yield from finished(block=len(pending) > 4 * workers)
+        if batch:
+            pending.append(pool.submit(run, batch))
+        yield from finished(block=True)
+
+
+def _sorted_groups(corpus: Corpus) -> list[list[Document]]:
+    return [docs for _, docs in sorted(corpus.groups.items())]
+
+
+def _claims(corpus: Corpus) -> int:
+    return sum(len(d.claims) for d in corpus.documents)
 
 
 def assess_corpus(
     corpus: Corpus,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
     workers: int | None = None,
 ) -> Iterator[list[Assessment]]:
     """Assess group by group, yielding each group's results in a fixed order; a large corpus
     is spread over worker processes (one per core)."""
+    total = _claims(corpus)
+    n = default_workers(total) if workers is None else workers
     return _groups_in_order(
-        corpus, assess_group, _assess_group_compact, partial(expand, corpus), progress, workers
+        _sorted_groups(corpus),
+        assess_group,
+        _assess_group_compact,
+        partial(expand, corpus),
+        progress,
+        n,
+        total,
     )
 
 
 def _assess_group_jsonl(docs: Sequence[Document]) -> list[str]:
-    return [jsonl_line(a.to_json()) for a in assess_group(docs)]
+    return [a.json_line() for a in assess_group(docs)]
 
 
 def assess_corpus_jsonl(
     corpus: Corpus,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
     workers: int | None = None,
 ) -> Iterator[list[str]]:
     """``assess_corpus`` as JSON Lines, one string per claim. Workers encode the lines
     themselves, which keeps the parent from becoming the bottleneck on a large corpus."""
+    total = _claims(corpus)
+    n = default_workers(total) if workers is None else workers
     return _groups_in_order(
-        corpus, _assess_group_jsonl, _assess_group_jsonl, _same, progress, workers
+        _sorted_groups(corpus),
+        _assess_group_jsonl,
+        _assess_group_jsonl,
+        _same,
+        progress,
+        n,
+        total,
     )
+
+
+_BYTES_PER_CLAIM = 150  # to guess a corpus's size before reading it
+
+
+def read_and_assess_jsonl(
+    reader: CorpusReader,
+    progress: Callable[[int, int | None], None] | None = None,
+    workers: int | None = None,
+) -> Iterator[list[str]]:
+    """``assess_corpus_jsonl`` for a corpus still to be read: each group is scored as soon
+    as its folder is read, so reading and scoring overlap. Groups come in name order, as in
+    ``assess_corpus``."""
+    estimate = reader.total_bytes // _BYTES_PER_CLAIM
+    n = default_workers(estimate) if workers is None else workers
+    groups = (
+        docs for unit in reader.units(by_group=True) for _, docs in sorted(_group_by(unit).items())
+    )
+    return _groups_in_order(
+        groups, _assess_group_jsonl, _assess_group_jsonl, _same, progress, n, None
+    )
+
+
+def _group_by(documents: Sequence[Document]) -> dict[str, list[Document]]:
+    out: dict[str, list[Document]] = {}
+    for d in documents:
+        out.setdefault(d.group, []).append(d)
+    return out
 
 
 def _same(rows: list[R]) -> list[R]:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are aren't as at be because been
@@ -108,13 +109,14 @@ _CONTRACTION_BASES = frozenset(
     there""".split()
 )
 
-# Word pieces: a time (2:07:00), a score (3-1), a number with separators, a run of letters
-# (keeping inner apostrophes).
+# Word pieces: a word, a time (2:07:00), a score (3-1), a number with separators. The word
+# comes first: it is most tokens, and the other forms start with a digit.
 _TOKEN = re.compile(
-    r"(?<![\w:])\d{1,2}:\d{2}(?::\d{2})?(?![\w:])"
+    r"[^\W\d_][^\W_]*(?:['’][^\W_]+)*"  # most tokens: a word (inner apostrophes kept)
+    r"|(?<![\w:])\d{1,2}:\d{2}(?::\d{2})?(?![\w:])"
     r"|(?<![\w-])\d{1,2}[-–]\d{1,2}(?![\w-])"
     r"|\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?%?(?![^\W_])"
-    r"|[^\W_]+(?:['’][^\W_]+)*"
+    r"|[^\W_]+(?:['’][^\W_]+)*"  # what is left: letters and digits mixed ("4x4")
 )
 _QUOTE = re.compile(r"[\"“”]([^\"“”]{3,400})[\"“”]|``\s?([^`']{3,400}?)\s?''")
 _CITATION = re.compile(r"([A-Za-z]{2,})(\d{1,2})")
@@ -123,8 +125,10 @@ NUM, DAY, MONTH, NAME, ROLE, SUPER, WORD, CITE = 1, 2, 4, 8, 16, 32, 64, 128
 CHECKABLE = NUM | DAY | MONTH | NAME | SUPER | CITE
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A content token. A NamedTuple: tokenising builds one per word, and a tuple is several
+    times cheaper to build than a frozen dataclass."""
+
     norm: str  # what is compared across documents
     start: int  # offsets in the sentence text, for quoting in reasons
     end: int
@@ -182,9 +186,10 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 
 def is_cased(text: str) -> bool:
     """Does the text use capitals at all? Lowercased machine output does not (an all-caps
-    placeholder such as UNK aside): there, a capital says nothing and none is expected."""
+    placeholder such as UNK aside): there, a capital says nothing and none is expected.
+    The first 1,500 characters (some 250 words) tell."""
     upper = total = 0
-    for w in _LETTERS.findall(text[:20_000]):
+    for w in _LETTERS.findall(text[:1_500]):
         total += 1
         if w[0].isupper() and not w.isupper():
             upper += 1
@@ -241,18 +246,65 @@ class Lexicon:
     @classmethod
     def of(cls, texts: Iterable[tuple[str, Iterable[str]]]) -> Lexicon:
         """From (document text, its claim sentences); lowercased documents teach nothing."""
+        return cls.from_words(
+            (sentence, split_words(sentence))
+            for text, sentences in texts
+            if is_cased(text)
+            for sentence in sentences
+        )
+
+    @classmethod
+    def from_words(cls, sentences: Iterable[tuple[str, Words]]) -> Lexicon:
+        """From the claim sentences of the group's cased documents, already split into words
+        (``split_words``): each sentence is split once, for this and for ``tokenize``."""
         names: set[str] = set()
         lower: set[str] = set()
-        for text, sentences in texts:
-            if not is_cased(text):
-                continue
-            lower |= lower_words(text)
-            for s in sentences:
-                names |= capitalised_mid_sentence(s)
+        for sentence, words in sentences:
+            heading = is_heading_like(sentence)
+            first = -1
+            for k, (word, _, end) in enumerate(words):
+                c = word[0]
+                if c.islower():
+                    if len(word) > 1:
+                        lower.add(word)
+                    if first < 0:
+                        first = k
+                elif c.isalpha():
+                    if first < 0:
+                        first = k
+                        # A capitalised first word is a name only when another capitalised
+                        # word follows it directly ("Gary Locke will...").
+                        nxt = words[k + 1] if k + 1 < len(words) else None
+                        if (
+                            nxt is not None
+                            and nxt[1] == end + 1
+                            and nxt[0][0].isupper()
+                            and word.lower() not in STOPWORDS
+                            and not heading
+                        ):
+                            names.add(_bare(word.lower()))
+                    elif not heading and not word.isupper():
+                        names.add(_bare(word.lower()))
         return cls(frozenset(names), frozenset(lower))
 
 
-def tokenize(sentence: str, lexicon: Lexicon = Lexicon(), cased: bool = True) -> list[Token]:
+Words = list[tuple[str, int, int]]  # (word, start, end) pieces of a sentence
+
+
+def _bare(lower: str) -> str:
+    """A name without its possessive: "kilmarnock's" is "kilmarnock" (tokenised text writes
+    "kilmarnock 's")."""
+    return lower[:-2] if lower.endswith(("'s", "’s")) else lower
+
+
+def split_words(sentence: str) -> Words:
+    """The word pieces of a sentence: what ``tokenize`` classifies."""
+    return [(m.group(), *m.span()) for m in _TOKEN.finditer(sentence)]
+
+
+def tokenize(
+    sentence: str, lexicon: Lexicon = Lexicon(), cased: bool = True, raw: Words | None = None
+) -> list[Token]:
     """Content tokens of a sentence with their kinds; stop words dropped.
 
     In a cased document a capitalised word inside a sentence is a name; a capitalised first
@@ -263,8 +315,10 @@ def tokenize(sentence: str, lexicon: Lexicon = Lexicon(), cased: bool = True) ->
     nationality adjectives ("Belarusian") are never names.
     """
     out: list[Token] = []
-    raw = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(sentence)]
+    if raw is None:
+        raw = split_words(sentence)
     title = cased and is_heading_like(sentence)
+    first_alpha = next((k for k, w in enumerate(raw) if w[0][0].isalpha()), len(raw))
     last_word = len(raw) - 1
     pending: Token | None = None  # a number waiting for its unit (the next content word)
     for i, (word, s, e) in enumerate(raw):
@@ -301,14 +355,22 @@ def tokenize(sentence: str, lexicon: Lexicon = Lexicon(), cased: bool = True) ->
             pending = out[-1]
             continue
         lower = word.lower()
+        if lower in STOPWORDS and lower not in MONTHS:
+            continue  # most tokens; "may" may be a month, checked below
         if lower in SCALES and out and out[-1].kind == NUM and out[-1].end >= s - 1:
             prev = out[-1]
             value = float(prev.norm[1:].rstrip("th")) * SCALES[lower]
             out[-1] = Token(f"#{value:g}", prev.start, e, NUM, prev.unit)
             pending = out[-1]
             continue
-        joined_to_number = bool(out) and out[-1].kind == NUM and sentence[out[-1].end : s] in "- "
-        if lower in CARDINALS or (lower in ORDINALS and not joined_to_number):
+        if (
+            lower in CARDINALS
+            or (
+                lower in ORDINALS
+                # "a 30-second clip": a unit after a number, not an ordinal
+                and not (out and out[-1].kind == NUM and sentence[out[-1].end : s] in "- ")
+            )
+        ):
             # "the two nations" refers back to things already named; it is not a count claim.
             # "The three-day visit" is a measure, and "the third quarter" an ordinal, though.
             is_ordinal = lower in ORDINALS
@@ -367,10 +429,10 @@ def tokenize(sentence: str, lexicon: Lexicon = Lexicon(), cased: bool = True) ->
         elif lower in DEMONYMS:
             kind = WORD
         elif cased and first.isupper():
-            known = lower in lexicon.names
+            known = _bare(lower) in lexicon.names
             if title:
                 name = known
-            elif not any(t[0][0].isalpha() for t in raw[:i]):
+            elif i == first_alpha:
                 # "Alexander Gabuev said" is a name; "Historically, China" is not: the next word
                 # must follow directly, with nothing but a space between.
                 nxt = raw[i + 1] if i + 1 < len(raw) else ("", e, e)
@@ -380,7 +442,7 @@ def tokenize(sentence: str, lexicon: Lexicon = Lexicon(), cased: bool = True) ->
                 name = True
             if name:
                 kind = NAME
-        elif not cased and lower in lexicon.names and lower not in lexicon.lower:
+        elif not cased and _bare(lower) in lexicon.names and lower not in lexicon.lower:
             kind = NAME
         if lower in SUPERLATIVE_WORDS or (
             len(lower) > 5
@@ -429,6 +491,8 @@ def citation(sentence: str, tok: Token) -> tuple[str, str]:
 def quotes(sentence: str) -> list[tuple[int, int, str]]:
     """Quoted passages of at least three words: (start, end, text). Both typographic quotes
     and the tokenised `` ... '' form count."""
+    if '"' not in sentence and "“" not in sentence and "``" not in sentence:
+        return []  # most sentences: no second look
     out = []
     for m in _QUOTE.finditer(sentence):
         group = 1 if m.group(1) is not None else 2

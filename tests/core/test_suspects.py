@@ -137,3 +137,21 @@ def test_suspects_json_is_complete_and_deterministic(tmp_path: Path):
             assert set(ev) == {"doc", "start", "end", "text", "similarity", "stance"}
             assert corpus.get(ev["doc"]).text[ev["start"] : ev["end"]] == ev["text"]
             assert ev["doc"] != row["doc"]
+
+
+def test_json_lines_are_written_exactly_as_the_records_encode():
+    from reviewer.core.corpus import load_corpus
+    from reviewer.core.jsonlines import jsonl_line
+
+    corpus = load_corpus([SEEDS]).corpus
+    hostile = Document(
+        "x\x1b.txt", "", "t", 'He said "\\u2028 \x9b" on\u2028Friday. Émile wrote ½.', ()
+    )
+    docs = [
+        *corpus.documents,
+        Document(hostile.id, "", "t", hostile.text, tuple(segment(hostile.text))),
+    ]
+    results = assess_group(docs)
+    assert results and any(r.receipts for r in results)
+    for r in results:
+        assert r.json_line() == jsonl_line(r.to_json())
