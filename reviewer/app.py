@@ -8,8 +8,8 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from reviewer.core.corpus import Corpus
+from reviewer.core.parallel import prepare_workers
 from reviewer.core.session import Session
-from reviewer.core.suspects import prepare_workers
 from reviewer.screens.review import BINDINGS, ReviewScreen, Votes
 
 

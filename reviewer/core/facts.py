@@ -97,7 +97,15 @@ def facts_of(sentence: str, tokens: Sequence[Token]) -> list[Fact]:
                 after += 1
             kind = YEAR if t.unit == "@year" else QUANTITY
             out.append(
-                Fact(kind, t.unit, t.norm, surface, t.start, t.end, _context(tokens, i, after))
+                Fact(
+                    kind,
+                    t.unit,
+                    t.norm,
+                    surface,
+                    t.start,
+                    t.end,
+                    _context(tokens, i, after, kinds=WORD if kind == QUANTITY else WORD | NAME),
+                )
             )
         elif t.kind & (DAY | MONTH):
             unit = "@weekday" if t.kind & DAY else "@month"
@@ -193,4 +201,6 @@ def aligned(a: Fact, b: Fact, similarity: Callable[[], float]) -> bool:
         return sim >= PARAPHRASE or (sim >= RELATED and bool(a.context & b.context))
     if a.context & b.context or a.unit.startswith("other "):
         return True
-    return similarity() >= PARAPHRASE
+    # The same value in related sentences is the same fact told in other words; a different
+    # value needs a near-paraphrase to be taken for the same slot.
+    return similarity() >= (RELATED if a.value == b.value else PARAPHRASE)

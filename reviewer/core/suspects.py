@@ -28,25 +28,29 @@ receipt: what was searched, that nothing was found, and the nearest thing that w
 from __future__ import annotations
 
 import gc
-import heapq
 import math
-import multiprocessing
-import os
-from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from operator import itemgetter
 from typing import Any, NamedTuple, TypeVar
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
 
-from .corpus import Corpus, CorpusReader, Document, Sentence
-from .facts import PERSON, YEAR, Fact, aligned, facts_of
+from .corpus import Corpus, CorpusReader, Document
+from .facts import PERSON
+from .index import MAX_CANDIDATES, GroupIndex, Unit, cosine, replacements, surface_of
 from .jsonlines import encode_string as _s
 from .jsonlines import safe_json_line
+from .parallel import (
+    BYTES_PER_CLAIM,
+    claims_of,
+    default_workers,
+    group_by,
+    groups_in_order,
+    same,
+    sorted_groups,
+)
 from .text import (
     CHECKABLE,
     CITE,
@@ -57,14 +61,10 @@ from .text import (
     ROLE,
     SUPER,
     WORD,
-    Lexicon,
-    Token,
     citation,
-    is_cased,
     is_title_case,
     name_phrases,
     quotes,
-    split_words,
     tokenize,
 )
 
@@ -74,14 +74,9 @@ R = TypeVar("R")
 ENGINE_VERSION = "2"
 KINDS = ("conflict", "unsupported", "corroborated", "opinion", "unchecked", "heading")
 MAX_EVIDENCE = 5
-_CANDIDATE_TOKENS = 8  # rarest tokens of a sentence used to find candidates
-_POSTING_BUDGET = 400  # postings walked per sentence at most: bounds work in dense groups
-_FACT_BUDGET = 40  # aligned-fact postings walked per fact at most (counts beyond are sampled)
-_MAX_CANDIDATES = 24  # other documents whose closest sentence is compared exactly, at most
 _COMPARED = 6  # best matches (one per document) checked for conflicts and fuzzy similarity
 _MATCH_FLOOR = 0.25  # below this a sentence is not evidence of anything
 _PARAPHRASES = 3  # closest matches aligned token by token (names swapped in place)
-_NEEDS_SIMILARITY = (PERSON, YEAR)  # facts whose alignment also asks how alike sentences are
 OPINION_CAP = 0.45  # no sentence without a checkable detail scores above this...
 DETAIL_FLOOR = 0.5  # ...and none with an unsupported detail below this
 _KNEE = 0.05  # the bands near those bounds into which scores beyond them are compressed
@@ -206,186 +201,8 @@ def _receipt_json(r: Receipt) -> str:
     )
 
 
-@dataclass(slots=True)
-class _Unit:
-    doc: int
-    sentence: Sentence
-    text: str
-    tokens: list[Token]
-    norms: frozenset[str]
-    facts: list[Fact]
-    norm_list: list[str]  # the tokens' norms in order, for token-by-token alignment
-    names_roles: frozenset[str]  # norms of its name and role tokens
-    bare_numbers: frozenset[str]  # norms of its numbers without a unit
-    pairs: frozenset[str]  # adjacent content words, "a b": word order
-    weight: float = 0.0  # sum of token weights, for normalised overlap
-    lower: str = field(default="")
-
-    def __post_init__(self) -> None:
-        self.lower = self.text.lower()
-
-
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def _surface(u: _Unit, toks: Sequence[Token]) -> str:
-    text = u.text[toks[0].start : toks[-1].end]
-    return text[:-2] if text.endswith(("'s", "’s")) else text
-
-
-def _pairs(tokens: Sequence[Token]) -> frozenset[str]:
-    return frozenset(f"{a.norm} {b.norm}" for a, b in zip(tokens, tokens[1:], strict=False))
-
-
-class _Group:
-    """The index and statistics of one group, built once and shared by its sentences."""
-
-    def __init__(self, docs: Sequence[Document]) -> None:
-        self.docs = docs
-        self.n = len(docs)
-        # Each claim is split into words once, for the group's lexicon and for its tokens.
-        split = []
-        for d in docs:
-            texts = [(s, d.text[s.start : s.end]) for s in d.sentences if s.is_claim]
-            split.append((is_cased(d.text), [(s, text, split_words(text)) for s, text in texts]))
-        lexicon = Lexicon.from_words(
-            (text, words) for cased, claims in split if cased for _, text, words in claims
-        )
-        self.units: list[_Unit] = []
-        doc_norms: list[set[str]] = [set() for _ in docs]
-        doc_pairs: list[set[str]] = [set() for _ in docs]
-        for i, (cased, claims) in enumerate(split):
-            for s, text, words in claims:
-                toks = tokenize(text, lexicon, cased, words)
-                norms = frozenset(t.norm for t in toks)
-                pairs = _pairs(toks)
-                doc_norms[i] |= norms
-                doc_pairs[i] |= pairs
-                facts = facts_of(text, toks)
-                norm_list = [t.norm for t in toks]
-                names_roles = frozenset(t.norm for t in toks if t.kind & (NAME | ROLE))
-                bare = frozenset(t.norm for t in toks if t.kind & NUM and not t.unit)
-                self.units.append(
-                    _Unit(i, s, text, toks, norms, facts, norm_list, names_roles, bare, pairs)
-                )
-        self.doc_norms = doc_norms
-        self.df: Counter[str] = Counter()
-        for vocabulary in doc_norms:
-            self.df.update(vocabulary)
-        self.pair_df: Counter[str] = Counter()
-        for doc_pair_set in doc_pairs:
-            self.pair_df.update(doc_pair_set)
-        # Inverse document frequency within the group: topic words everyone uses weigh little.
-        self.idf = {t: math.log(1.0 + self.n / c) for t, c in self.df.items()}
-        self.postings: dict[str, list[int]] = defaultdict(list)
-        # Facts by slot and context word: "three-day state visit" meets "four-day visit"
-        # wherever each sits, without comparing every sentence with every other.
-        self.fact_index: dict[tuple[str, str, str], list[tuple[int, int]]] = defaultdict(list)
-        self.slot_index: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-        self.doc_units: list[list[int]] = [[] for _ in docs]
-        self.unit_doc = [u.doc for u in self.units]
-        for uid, u in enumerate(self.units):
-            self.doc_units[u.doc].append(uid)
-            u.weight = math.fsum(map(self.idf.__getitem__, u.norms))  # exact: order-free
-            for t in u.norms:
-                self.postings[t].append(uid)
-            for k, f in enumerate(u.facts):
-                self.slot_index[f.slot].append((uid, k))
-                for word in f.context or ("",):
-                    self.fact_index[(f.kind, f.unit, word)].append((uid, k))
-                if f.context and (f.kind == PERSON or f.unit.startswith("other ")):
-                    self.fact_index[(f.kind, f.unit, "")].append((uid, k))
-        # Units are added document by document: each document's units are one range of ids.
-        self.doc_range = [(ids[0], ids[-1] + 1) if ids else (0, 0) for ids in self.doc_units]
-        self.posting_len = {t: len(p) for t, p in self.postings.items()}
-        # Surprise of a token that k other documents use: 1 when none does, 0 when all do.
-        log_others = math.log(self.n)
-        self.surprise = [math.log(self.n / (k + 1.0)) / log_others for k in range(self.n)]
-
-    def support(self, unit: _Unit, norm: str) -> int:
-        """Other documents that use ``norm`` (the unit's own document never counts)."""
-        return self.df.get(norm, 0) - (1 if norm in self.doc_norms[unit.doc] else 0)
-
-    def candidates(self, uid: int) -> list[tuple[float, int]]:
-        """(similarity, unit id) of the best sentence in each other document, best first."""
-        u = self.units[uid]
-        # Rarest first, ties by token: two stable C-level sorts instead of a Python key.
-        rare = sorted(sorted(u.norms), key=self.posting_len.__getitem__)
-        # How many of the sentence's rarest words each other sentence shares: counted in C.
-        shared: Counter[int] = Counter()
-        walked = used = 0
-        for t in rare:
-            plist = self.postings[t]
-            if len(plist) <= 1:
-                continue  # only this sentence uses it
-            if walked + len(plist) > _POSTING_BUDGET and used:
-                break
-            shared.update(plist)
-            walked += len(plist)
-            used += 1
-            if used >= _CANDIDATE_TOKENS:
-                break
-        # The sentence of each other document that shares the most; a document's own
-        # sentences are one range of ids. Counted in a fixed order, ties kept first: the same
-        # every run. Only the best few overall are looked at per document.
-        lo, hi = self.doc_range[u.doc]
-        unit_doc = self.unit_doc
-        per_doc: dict[int, tuple[int, int]] = {}
-        # sorted is stable, as most_common is, and sorts in C.
-        counted = sorted(shared.items(), key=itemgetter(1), reverse=True)
-        for other, w in counted[: 3 * min(self.n, _MAX_CANDIDATES + 1)]:
-            if lo <= other < hi:
-                continue
-            d = unit_doc[other]
-            if d not in per_doc:
-                per_doc[d] = (w, other)
-        if len(per_doc) > _MAX_CANDIDATES:  # a dense group: the closest documents are enough
-            per_doc = dict(
-                heapq.nlargest(_MAX_CANDIDATES, per_doc.items(), key=lambda kv: kv[1][0])
-            )
-        best = []
-        for _, other in per_doc.values():
-            sim = _cosine(u, self.units[other], self.idf)
-            if sim:
-                best.append((sim, other))
-        return sorted(best, key=lambda x: (-x[0], x[1]))
-
-    def aligned_facts(self, uid: int, k: int) -> list[tuple[int, Fact]]:
-        """Facts of other documents aligned with fact ``k`` of unit ``uid``: (unit id, fact),
-        at most one walk of _FACT_BUDGET postings."""
-        u = self.units[uid]
-        f = u.facts[k]
-        seen: set[tuple[int, int]] = set()
-        out: list[tuple[int, Fact]] = []
-        walked = 0
-        keys = [(f.kind, f.unit, w) for w in sorted(f.context)]
-        keys.append((f.kind, f.unit, ""))
-        for key in keys:
-            for other, j in self.fact_index.get(key, ()):
-                walked += 1
-                if walked > _FACT_BUDGET:
-                    return out
-                if (other, j) in seen or self.units[other].doc == u.doc:
-                    continue
-                seen.add((other, j))
-                o = self.units[other]
-                h = o.facts[j]
-                # The common case needs no sentence similarity: overlapping context.
-                if (f.context & h.context and f.kind not in _NEEDS_SIMILARITY) or aligned(
-                    f, h, partial(_cosine, u, o, self.idf)
-                ):
-                    out.append((other, h))
-        return out
-
-
-def _cosine(u: _Unit, o: _Unit, idf: dict[str, float]) -> float:
-    """IDF-weighted overlap of two sentences' content tokens, in [0, 1]."""
-    shared = u.norms & o.norms
-    if not shared or not u.weight or not o.weight:
-        return 0.0
-    # fsum is exact, so the sum does not depend on the set's order (nor on the hash seed).
-    return math.fsum(map(idf.__getitem__, shared)) / math.sqrt(u.weight * o.weight)
 
 
 # --------------------------------------------------------------------------------------------
@@ -435,14 +252,15 @@ class _Side:
         return against / (against + len(self.backing)) if against else 0.0
 
 
-def _fact_sides(g: _Group, uid: int) -> dict[str, _Side]:
+def _fact_sides(g: GroupIndex, uid: int) -> dict[str, _Side]:
     """Each fact of the sentence, compared slot by slot with aligned facts elsewhere."""
     u = g.units[uid]
     sides: dict[str, _Side] = {}
-    for k, f in enumerate(u.facts):
+    for f, found in zip(u.facts, g.unit_alignments(uid), strict=True):
         side = sides.setdefault(f.surface, _Side(f.surface, f.about if f.kind == PERSON else ""))
-        for other, h in g.aligned_facts(uid, k):
-            odoc = g.units[other].doc
+        for other, j in found:
+            o = g.units[other]
+            h, odoc = o.facts[j], o.doc
             if h.value == f.value:
                 side.add_backing(odoc, other)
             else:
@@ -454,52 +272,26 @@ _ALIGNED = NUM | NAME | ROLE | DAY | MONTH
 
 
 def _aligned_conflicts(
-    g: _Group, u: _Unit, other: int, sides: dict[str, _Side], slot_surfaces: set[str]
+    g: GroupIndex, u: Unit, other: int, sides: dict[str, _Side], slot_surfaces: set[str]
 ) -> bool:
     """In near-paraphrases, a name (or a number without a unit) replaced by another of the
     same kind is a conflict; numbers and dates with a slot are compared by their facts."""
     o = g.units[other]
-    # Only a name or role the other document never uses, or a number without a unit the
-    # other sentence lacks, can be reported below: most pairs have none, and skip the work.
-    if all(n in g.doc_norms[o.doc] for n in u.names_roles) and u.bare_numbers <= o.norms:
-        return False
     found = False
-    for op in Levenshtein.opcodes(u.norm_list, o.norm_list):
-        if op.tag != "replace":
-            continue
-        mine = u.tokens[op.src_start : op.src_end]
-        theirs = o.tokens[op.dest_start : op.dest_end]
-        if len(mine) > 3 or len(theirs) > 3:
-            continue
-        for kind in (NUM, NAME, ROLE, DAY, MONTH):
-            m = [t for t in mine if t.kind & kind]
-            th = [t for t in theirs if t.kind & kind]
-            if not m or not th or {t.norm for t in m} & {t.norm for t in th}:
-                continue
-            surface = _surface(u, m)
-            if surface in slot_surfaces:
-                continue  # its slot was compared already
-            # A name the other document uses elsewhere is a rewording, not a different name.
-            if kind & (NAME | ROLE) and all(t.norm in g.doc_norms[o.doc] for t in m):
-                continue
-            if kind & NUM and (
-                any(t.unit for t in m) or any(t.norm == x.norm for t in m for x in o.tokens)
-            ):
-                continue
-            side = sides.setdefault(surface, _Side(surface))
-            side.add_against(_surface(o, th), o.doc, other)
-            for d in range(g.n):
-                if d != u.doc and d not in side.backing and m[0].norm in g.doc_norms[d]:
-                    side.add_backing(d, -1)
-            found = True
-            break
+    for _, m, th, surface in replacements(g, u, o, slot_surfaces):
+        side = sides.setdefault(surface, _Side(surface))
+        side.add_against(surface_of(o, th), o.doc, other)
+        for d in range(g.n):
+            if d != u.doc and d not in side.backing and m[0].norm in g.doc_norms[d]:
+                side.add_backing(d, -1)
+        found = True
     return found
 
 
 _SWAP_REACH = 3  # a relation between two names: at most two content words between them
 
 
-def _order(u: _Unit, a: str, b: str) -> set[str] | None:
+def _order(u: Unit, a: str, b: str) -> set[str] | None:
     """The words between names ``a`` and ``b`` when ``a`` comes first in ``u``, else None."""
     pos = {t.norm: i for i, t in reversed(list(enumerate(u.tokens))) if t.kind & NAME}
     if a in pos and b in pos and pos[a] < pos[b]:
@@ -507,7 +299,7 @@ def _order(u: _Unit, a: str, b: str) -> set[str] | None:
     return None
 
 
-def _swapped_roles(g: _Group, u: _Unit, other: int) -> tuple[str, str] | None:
+def _swapped_roles(g: GroupIndex, u: Unit, other: int) -> tuple[str, str] | None:
     """Two names this sentence has in one order around a word that a near-paraphrase in
     another document has the other way round around the same word ("Smith shot Jones" /
     "Jones shot Smith"): a swapped role. Passives ("by"), plain lists ("Xi and Putin"), and
@@ -604,7 +396,7 @@ _DENSITY_OF = [_density_weight(k) for k in range(256)]
 _PEAK_OF = [_kind_weight(k) for k in range(256)]
 
 
-def _quote_support(g: _Group, u: _Unit, body: str) -> float:
+def _quote_support(g: GroupIndex, u: Unit, body: str) -> float:
     """How well another document has this quote: the best rapidfuzz partial ratio (0-100) of
     the quote against sentences of other documents that share its rarest words. A quote is
     words someone said, so its words merely appearing elsewhere (or its speaker) is not
@@ -624,13 +416,13 @@ def _quote_support(g: _Group, u: _Unit, body: str) -> float:
     return best
 
 
-def _match(g: _Group, other: int, sim: float, stance: str) -> Match:
+def _match(g: GroupIndex, other: int, sim: float, stance: str) -> Match:
     o = g.units[other]
     return Match(g.docs[o.doc].id, o.sentence.start, o.sentence.end, o.text, sim, stance)
 
 
 def _nearest(
-    g: _Group, u: _Unit, surface: str, matches: list[tuple[float, int]]
+    g: GroupIndex, u: Unit, surface: str, matches: list[tuple[float, int]]
 ) -> tuple[Match | None, str]:
     """The closest thing other documents have to an unsupported detail: a fact in the same
     slot (another person in the role, another number of the unit), else the closest sentence."""
@@ -646,7 +438,7 @@ def _nearest(
                     if h.kind == PERSON
                     else (f'says "{h.surface}" ({h.describe()})')
                 )
-                return _match(g, other, _cosine(u, o, g.idf), "related"), f"{doc_id} {what}"
+                return _match(g, other, cosine(u, o, g.idf), "related"), f"{doc_id} {what}"
     if matches:
         sim, other = matches[0]
         near = _match(g, other, sim, "related")
@@ -654,7 +446,7 @@ def _nearest(
     return None, ""
 
 
-def _assess_unit(g: _Group, uid: int, group_name: str) -> Assessment:
+def _assess_unit(g: GroupIndex, uid: int, group_name: str) -> Assessment:
     u = g.units[uid]
     doc = g.docs[u.doc]
     others = g.n - 1
@@ -679,9 +471,7 @@ def _assess_unit(g: _Group, uid: int, group_name: str) -> Assessment:
         )
     )[:MAX_EVIDENCE]
     listed = {other for _, other in compared}
-    compared += [
-        (_cosine(u, g.units[o], g.idf), o) for o in dict.fromkeys(cited) if o not in listed
-    ]
+    compared += [(cosine(u, g.units[o], g.idf), o) for o in dict.fromkeys(cited) if o not in listed]
     matches: list[tuple[float, int]] = []
     paraphrases = 0
     for cos, other in compared:
@@ -792,9 +582,9 @@ def _assess_unit(g: _Group, uid: int, group_name: str) -> Assessment:
     few = min(1.0, FEW_DOCUMENTS / max(others, 1))  # 1 up to FEW_DOCUMENTS others, then less
     blend = SUPPORT_BLEND * few
     near: dict[str, float] = defaultdict(float)
-    # In a dense group only the closest documents are consulted (_MAX_CANDIDATES): what they
+    # In a dense group only the closest documents are consulted (MAX_CANDIDATES): what they
     # say stands for all the others.
-    scale = others / len(cands) if len(cands) >= _MAX_CANDIDATES else 1.0
+    scale = others / len(cands) if len(cands) >= MAX_CANDIDATES else 1.0
     for cos, other in cands:
         weight = scale * min(1.0, 2.0 * cos)
         for norm in u.norms & g.units[other].norms:
@@ -872,7 +662,7 @@ def _assess_unit(g: _Group, uid: int, group_name: str) -> Assessment:
             )
         )
         found = sim_of.get(other)
-        sim = _cosine(u, g.units[other], g.idf) if found is None else found
+        sim = cosine(u, g.units[other], g.idf) if found is None else found
         evidence.append(_match(g, other, sim, stance))
     receipts = []
     for _, detail, what in details:
@@ -918,7 +708,7 @@ def assess_group(docs: Sequence[Document]) -> list[Assessment]:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        g = _Group(docs)
+        g = GroupIndex(docs)
         return [_assess_unit(g, uid, group_name) for uid in range(len(g.units))]
     finally:
         if was_enabled:
@@ -949,13 +739,13 @@ def assess_corpus_compact(
     workers: int | None = None,
 ) -> Iterator[list[Compact]]:
     """``assess_corpus`` without texts: nothing is expanded that nobody looks at."""
-    total = _claims(corpus)
+    total = claims_of(corpus)
     n = default_workers(total) if workers is None else workers
-    return _groups_in_order(
-        _sorted_groups(corpus),
+    return groups_in_order(
+        sorted_groups(corpus),
         _assess_group_compact,
         _assess_group_compact,
-        _same,
+        same,
         progress,
         n,
         total,
@@ -1020,104 +810,6 @@ def expand(corpus: Corpus, rows: list[Compact]) -> list[Assessment]:
     return out
 
 
-PARALLEL_FROM = 5_000  # claims; below this, starting worker processes costs more than it saves
-
-
-def default_workers(claims: int) -> int:
-    if claims < PARALLEL_FROM:
-        return 1
-    return max(1, min(os.cpu_count() or 1, 8))
-
-
-def prepare_workers(claims: int) -> None:
-    """Start multiprocessing's resource tracker now, while stderr is the real one.
-
-    Started lazily, it passes ``sys.stderr.fileno()`` to its process; inside a TUI that captures
-    stderr, that is not a usable file descriptor and starting worker processes fails.
-    """
-    if default_workers(claims) > 1:
-        from multiprocessing import resource_tracker
-
-        resource_tracker.ensure_running()
-
-
-def _run_batch(fn: Callable[[Sequence[Document]], list[R]], batch: list[Sequence[Document]]):
-    """In a worker: ``fn`` on each group of a batch (one round trip for several groups)."""
-    return [fn(docs) for docs in batch]
-
-
-_BATCH_CLAIMS = 2_000  # claims per task sent to a worker: fewer round trips, still fine-grained
-
-
-def _groups_in_order(
-    groups: Iterable[Sequence[Document]],
-    local: Callable[[Sequence[Document]], list[T]],
-    remote: Callable[[Sequence[Document]], list[R]],
-    receive: Callable[[list[R]], list[T]],
-    progress: Callable[[int, int | None], None] | None,
-    workers: int,
-    total: int | None,
-) -> Iterator[list[T]]:
-    """Run one function per group, yielding results in the groups' order: ``local`` in this
-    process, or, with ``workers`` > 1, ``remote`` in worker processes with ``receive`` turning
-    its results into ``local``'s. Groups are sent to the workers as they come (a corpus being
-    read is scored meanwhile). ``progress(done, total)`` counts claims; ``total`` may be None
-    (not known yet). Output does not depend on the number of workers."""
-    done = 0
-    pool = None
-    if workers > 1:
-        # "spawn": forking a process that runs threads (the app's workers) can deadlock it.
-        try:
-            pool = ProcessPoolExecutor(
-                max_workers=workers, mp_context=multiprocessing.get_context("spawn")
-            )
-        except (OSError, ValueError):
-            pool = None  # no worker processes here (sandbox, captured stderr): one core it is
-    if pool is None:
-        for docs in groups:
-            results = local(docs)
-            done += len(results)
-            if progress is not None:
-                progress(done, total)
-            yield results
-        return
-    run = partial(_run_batch, remote)
-    pending: deque[Future[list[list[R]]]] = deque()
-
-    def finished(block: bool) -> Iterator[list[T]]:
-        nonlocal done
-        while pending and (block or pending[0].done()):
-            for rows in pending.popleft().result():
-                results = receive(rows)
-                done += len(results)
-                if progress is not None:
-                    progress(done, total)
-                yield results
-
-    with pool:
-        batch: list[Sequence[Document]] = []
-        size = 0
-        for docs in groups:
-            batch.append(docs)
-            size += sum(len(d.sentences) for d in docs)
-            if size >= _BATCH_CLAIMS:
-                pending.append(pool.submit(run, batch))
-                batch, size = [], 0
-                # Keep a few batches ahead of the workers, no more: memory stays bounded.
-                yield from finished(block=len(pending) > 4 * workers)
-        if batch:
-            pending.append(pool.submit(run, batch))
-        yield from finished(block=True)
-
-
-def _sorted_groups(corpus: Corpus) -> list[list[Document]]:
-    return [docs for _, docs in sorted(corpus.groups.items())]
-
-
-def _claims(corpus: Corpus) -> int:
-    return sum(len(d.claims) for d in corpus.documents)
-
-
 def assess_corpus(
     corpus: Corpus,
     progress: Callable[[int, int | None], None] | None = None,
@@ -1125,10 +817,10 @@ def assess_corpus(
 ) -> Iterator[list[Assessment]]:
     """Assess group by group, yielding each group's results in a fixed order; a large corpus
     is spread over worker processes (one per core)."""
-    total = _claims(corpus)
+    total = claims_of(corpus)
     n = default_workers(total) if workers is None else workers
-    return _groups_in_order(
-        _sorted_groups(corpus),
+    return groups_in_order(
+        sorted_groups(corpus),
         assess_group,
         _assess_group_compact,
         partial(expand, corpus),
@@ -1149,20 +841,17 @@ def assess_corpus_jsonl(
 ) -> Iterator[list[str]]:
     """``assess_corpus`` as JSON Lines, one string per claim. Workers encode the lines
     themselves, which keeps the parent from becoming the bottleneck on a large corpus."""
-    total = _claims(corpus)
+    total = claims_of(corpus)
     n = default_workers(total) if workers is None else workers
-    return _groups_in_order(
-        _sorted_groups(corpus),
+    return groups_in_order(
+        sorted_groups(corpus),
         _assess_group_jsonl,
         _assess_group_jsonl,
-        _same,
+        same,
         progress,
         n,
         total,
     )
-
-
-_BYTES_PER_CLAIM = 150  # to guess a corpus's size before reading it
 
 
 def read_and_assess_jsonl(
@@ -1173,22 +862,11 @@ def read_and_assess_jsonl(
     """``assess_corpus_jsonl`` for a corpus still to be read: each group is scored as soon
     as its folder is read, so reading and scoring overlap. Groups come in name order, as in
     ``assess_corpus``."""
-    estimate = reader.total_bytes // _BYTES_PER_CLAIM
+    estimate = reader.total_bytes // BYTES_PER_CLAIM
     n = default_workers(estimate) if workers is None else workers
     groups = (
-        docs for unit in reader.units(by_group=True) for _, docs in sorted(_group_by(unit).items())
+        docs for unit in reader.units(by_group=True) for _, docs in sorted(group_by(unit).items())
     )
-    return _groups_in_order(
-        groups, _assess_group_jsonl, _assess_group_jsonl, _same, progress, n, None
+    return groups_in_order(
+        groups, _assess_group_jsonl, _assess_group_jsonl, same, progress, n, None
     )
-
-
-def _group_by(documents: Sequence[Document]) -> dict[str, list[Document]]:
-    out: dict[str, list[Document]] = {}
-    for d in documents:
-        out.setdefault(d.group, []).append(d)
-    return out
-
-
-def _same(rows: list[R]) -> list[R]:
-    return rows

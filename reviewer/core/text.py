@@ -451,7 +451,13 @@ def tokenize(
             and kind == WORD
         ):
             kind |= SUPER
-        if pending is not None and kind & (WORD | ROLE) and not pending.unit:
+        if (
+            pending is not None
+            and kind & (WORD | ROLE)
+            and not pending.unit
+            # "Realpolitik 2.0: Uniting ...": punctuation ends the number's phrase.
+            and not _PHRASE_END.search(sentence, pending.end, s)
+        ):
             # The unit of a number is the content word right after it ("four-day" -> day,
             # "13 other nations" -> other country); "18-month-old" is an age, not a month.
             unit = unit_of(word)
@@ -464,6 +470,9 @@ def tokenize(
         pending = None
         out.append(Token(base, s, e, kind))
     return out
+
+
+_PHRASE_END = re.compile(r"[:;,()\[\]!?]")
 
 
 def _number_follows(raw: list[tuple[str, int, int]], i: int) -> bool:

@@ -29,7 +29,7 @@ def test_unreadable_cache_is_ignored(tmp_path: Path):
 
 
 def test_pool_failure_falls_back_to_one_process(tmp_path: Path, monkeypatch):
-    from reviewer.core import suspects
+    from reviewer.core import parallel
 
     make_corpus(tmp_path / "c", groups=4, docs_per_group=2, sentences_per_doc=3, seed=5)
     corpus = load_corpus([tmp_path / "c"]).corpus
@@ -37,7 +37,7 @@ def test_pool_failure_falls_back_to_one_process(tmp_path: Path, monkeypatch):
     def no_pool(*args, **kwargs):
         raise ValueError("bad value(s) in fds_to_keep")
 
-    monkeypatch.setattr(suspects, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", no_pool)
     expected = [a for g in assess_corpus(corpus, workers=1) for a in g]
     assert [a for g in assess_corpus(corpus, workers=2) for a in g] == expected
 
