@@ -8,7 +8,17 @@ from collections.abc import Sequence
 
 from reviewer import __version__
 
-COMMANDS = ("review", "suspects", "stats", "export", "agree", "validate", "import", "merge")
+COMMANDS = (
+    "review",
+    "suspects",
+    "facts",
+    "stats",
+    "export",
+    "agree",
+    "validate",
+    "import",
+    "merge",
+)
 
 
 class UserError(Exception):
@@ -67,6 +77,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="JSON Lines on stdout, one object per claim sentence"
     )
 
+    facts = sub.add_parser("facts", help="the facts the documents of each group disagree on")
+    facts.add_argument("paths", nargs="*", metavar="PATH", help="corpus folders or files")
+    out = facts.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="JSON Lines, one object per fact")
+    out.add_argument("--csv", action="store_true", help="CSV, one line per document's value")
+    facts.add_argument(
+        "--group", action="append", metavar="NAME", help="only this group (may be repeated)"
+    )
+    facts.add_argument("--disputed", action="store_true", help="only facts the documents dispute")
+
     sets_help = "annotation files or folders (default: ./annotations)"
     corpus_help = "the documents (default: the folder named like the set's corpus)"
     stats = sub.add_parser("stats", help="progress per document and annotator")
@@ -112,6 +132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args_list.insert(0, "review")
     args = build_parser().parse_args(args_list)
     try:
+        if args.command == "facts":
+            from reviewer.cli.facts import run as run_facts
+
+            return run_facts(args)
         if args.command == "suspects":
             from reviewer.cli.suspects import run as run_suspects
 

@@ -4,42 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 
 from reviewer.cli import UserError, warn
-from reviewer.cli.common import load_or_exit
+from reviewer.cli.common import Progress, load_or_exit
 from reviewer.core.corpus import plan_corpus
 from reviewer.core.printable import one_line, shown_path, visible
 from reviewer.core.suspects import Assessment, assess_corpus, read_and_assess_jsonl
-
-
-class _Progress:
-    """Progress on stderr: a live line on a terminal, a line every few seconds otherwise. The
-    total is not known while the corpus is still being read."""
-
-    def __init__(self) -> None:
-        self.started = time.monotonic()
-        self.last = 0.0
-        self.tty = sys.stderr.isatty()
-
-    def __call__(self, done: int, total: int | None) -> None:
-        t = time.monotonic()
-        finished = total is not None and done >= total
-        if t - self.started < 1.0 or (t - self.last < (0.2 if self.tty else 5.0) and not finished):
-            return
-        self.last = t
-        if total:
-            text = f"scoring {done:,}/{total:,} claims ({100.0 * done / total:.0f}%)"
-        else:
-            text = f"scoring: {done:,} claims done ({t - self.started:.0f} s)"
-        if self.tty:
-            print(f"\r{text}", end="\n" if finished else "", file=sys.stderr)
-        else:
-            print(text, file=sys.stderr)
-
-    def close(self) -> None:
-        if self.tty and self.last:
-            print(file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,7 +18,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         return _stream_json(args.paths)
     corpus = load_or_exit(args.paths)
-    progress = _Progress()
+    progress = Progress("scoring")
     everything: list[Assessment] = []
     for results in assess_corpus(corpus, progress):
         everything.extend(results)
@@ -66,7 +36,7 @@ def _stream_json(paths: list[str]) -> int:
     """JSON Lines, one per claim, written as groups are scored: reading the corpus and
     scoring it overlap, and the first lines appear before the last file is read."""
     reader = plan_corpus(list(paths) or ["seeds"])
-    progress = _Progress()
+    progress = Progress("scoring")
     shown = 0
     out = sys.stdout
     for lines in read_and_assess_jsonl(reader, progress):
