@@ -19,7 +19,7 @@ import contextlib
 import os
 import stat
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -418,11 +418,13 @@ class Session:
         suspicion: float | None = None,
         votes: dict[str, str] | None = None,
         extra: Mapping[str, Any] | None = None,
+        evidence: Sequence[tuple[Document, Sentence]] = (),
     ) -> Change | None:
         """Tag a sentence; ``votes`` (adjudication) records each annotator's label with it, and
         ``extra`` adds keys to the annotation (``receipts``: what the engine checked, kept with
-        a fabricated tag only). Tagging a sentence whose tag a fuzzy match moved there confirms
-        it."""
+        a fabricated tag only); ``evidence`` links sentences (added to those already linked),
+        in the same change: one undo takes back the tag and its links. Tagging a sentence
+        whose tag a fuzzy match moved there confirms it."""
         if label not in LABELS:
             raise ValueError(f"unknown label {label!r}")
         key = (doc.id, sentence.start, sentence.end)
@@ -434,6 +436,13 @@ class Session:
             keys["votes"] = dict(votes)
         if label != "fabricated":
             keys.pop("receipts", None)
+        linked = before.evidence if before is not None else ()
+        for ev_doc, ev_sentence in evidence:
+            ev = Evidence(
+                ev_doc.id, ev_sentence.start, ev_sentence.end, ev_doc.sentence_text(ev_sentence)
+            )
+            if ev not in linked and (ev.doc, ev.start, ev.end) != key:
+                linked += (ev,)
         if before is None:
             after = Annotation(
                 doc=doc.id,
@@ -444,13 +453,14 @@ class Session:
                 suspicion=suspicion,
                 created=stamp,
                 updated=stamp,
+                evidence=linked,
                 extra=keys,
             )
-        elif before.label == label and not before.unconfirmed:
+        elif before.label == label and not before.unconfirmed and linked == before.evidence:
             return None
         else:
             after = before.with_changes(
-                label=label, updated=stamp, anchor="", anchor_quote="", extra=keys
+                label=label, updated=stamp, anchor="", anchor_quote="", extra=keys, evidence=linked
             )
         return self._commit(Change(key, before, after, "tag"))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -15,9 +16,10 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
     ]
 
-    def __init__(self, bindings: list[Binding]) -> None:
+    def __init__(self, bindings: list[Binding], title: str = "reviewer keys") -> None:
         super().__init__()
         self.listed = bindings
+        self.title_text = title
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=True, expand=True, pad_edge=False)
@@ -36,7 +38,9 @@ class HelpScreen(ModalScreen[None]):
                 shown = " / ".join(unique)
             table.add_row(shown, description)
         with VerticalScroll(id="help-box"):
-            yield Static("[b]reviewer keys[/b]  (escape closes)\n", id="help-title")
+            yield Static(
+                Text.assemble((self.title_text, "bold"), "  (escape closes)\n"), id="help-title"
+            )
             yield Static(table)
             yield Static(
                 "\nEvery tag, note and evidence link is saved to disk the moment you make it.\n"

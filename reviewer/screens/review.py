@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from rich.text import Text
@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState
 from reviewer.core import navigation as nav
 from reviewer.core.cache import has_cached, iter_cached_compact, save_cached_compact
 from reviewer.core.corpus import Corpus, Document, Sentence
+from reviewer.core.fact_table import FactRow
 from reviewer.core.printable import shown_path, visible
 from reviewer.core.session import CHANGED, OK, Change, ReadOnlyError, Session, StoreError
 from reviewer.core.suspects import (
@@ -138,6 +139,13 @@ BINDINGS = [
     ),
     _key("slash", "search", "Search", "Search all documents", id="search.open"),
     _key(
+        "t",
+        "facts",
+        "Facts",
+        "Fact table of this group: which facts the documents disagree on",
+        id="facts.open",
+    ),
+    _key(
         "o",
         "orphans",
         "Orphans",
@@ -199,6 +207,8 @@ class ReviewScreen(Screen[None]):
         self._quit_warned = False
         self._shown_path = _shown(session.path)  # resolving it on every key costs syscalls
         self._suspects_left: int | None = None  # untagged suspects, once every score is in
+        # Fact tables by group, built on first opening: the documents do not change meanwhile.
+        self.fact_tables: dict[str, list[FactRow]] = {}
         self.session.listeners.append(self._on_change)
 
     # ------------------------------------------------------------------ layout
@@ -463,6 +473,10 @@ class ReviewScreen(Screen[None]):
         if self.doc.group in groups:
             self.query_one(DocumentView).refresh_all()
         self._refresh_panel()
+        from reviewer.screens.facts import FactsScreen
+
+        if isinstance(self.app.screen, FactsScreen):
+            self.app.screen.scores_arrived()
 
     # ------------------------------------------------------------------ actions
 
@@ -606,24 +620,40 @@ class ReviewScreen(Screen[None]):
 
     def action_tag(self, label: str) -> None:
         s = self.sentence
-        if s is None:
-            return
-        a = self.assessments.get((self.doc.id, s.start))
-        votes = self._votes(self.doc, s) or None
+        if s is not None and self.tag_sentence(self.doc, s, label):
+            self._remember()
+
+    def tag_sentence(
+        self,
+        doc: Document,
+        s: Sentence,
+        label: str,
+        evidence: Sequence[tuple[Document, Sentence]] = (),
+    ) -> bool:
+        """Tag any sentence (the cursor's, or one chosen in the fact table), with the
+        engine's score and, for a fabricated tag, its receipts; ``evidence`` is linked in the
+        same change."""
+        a = self.assessments.get((doc.id, s.start))
+        votes = self._votes(doc, s) or None
         score = a.score if a else None
         extra = {}
         if label == "fabricated":
             # A fabricated tag keeps what the engine checked: the file shows what was searched.
-            full = self.assessment(self.doc, s)
+            full = self.assessment(doc, s)
             if full is not None and full.receipts:
                 extra["receipts"] = [receipt_table(r) for r in full.receipts]
-        if self._guarded(lambda: self.session.tag(self.doc, s, label, score, votes, extra)):
-            self._remember()
+        return (
+            self._guarded(lambda: self.session.tag(doc, s, label, score, votes, extra, evidence))
+            is not None
+        )
+
+    def clear_sentence(self, doc: Document, s: Sentence) -> None:
+        self._guarded(lambda: self.session.clear(doc, s))
 
     def action_clear(self) -> None:
         s = self.sentence
         if s is not None:
-            self._guarded(lambda: self.session.clear(self.doc, s))
+            self.clear_sentence(self.doc, s)
 
     def action_confirm(self) -> None:
         s = self.sentence
@@ -664,7 +694,7 @@ class ReviewScreen(Screen[None]):
 
         self.app.push_screen(NoteScreen(doc.sentence_text(s), current.note), done)
 
-    def _history(self, fn, what: str) -> None:
+    def _history(self, fn, what: str, move: bool = True) -> None:
         change = self._guarded(fn)
         if change is None:
             self.notify(f"Nothing to {what}.", timeout=2)
@@ -672,15 +702,21 @@ class ReviewScreen(Screen[None]):
         doc_id, start, _ = change.key
         d = self.corpus.index_of(doc_id)
         s = self.corpus.documents[d].sentence_at(start) if d is not None else None
-        if d is not None and s is not None:
+        if move and d is not None and s is not None:
             self._move_to((d, s.index))  # show the reviewer what changed
         self._refresh_panel()
 
+    def undo_change(self, move: bool = True) -> None:
+        self._history(self.session.undo, "undo", move)
+
+    def redo_change(self, move: bool = True) -> None:
+        self._history(self.session.redo, "redo", move)
+
     def action_undo(self) -> None:
-        self._history(self.session.undo, "undo")
+        self.undo_change()
 
     def action_redo(self) -> None:
-        self._history(self.session.redo, "redo")
+        self.redo_change()
 
     def action_search(self) -> None:
         from reviewer.screens.search import SearchScreen
@@ -701,6 +737,20 @@ class ReviewScreen(Screen[None]):
             self._move_to((d, i))
 
         self.app.push_screen(SearchScreen(self.corpus), done)
+
+    def action_facts(self) -> None:
+        from reviewer.screens.facts import FactsScreen
+
+        self._remember()
+
+        def done(position: tuple[int, int] | None) -> None:
+            if position is not None:
+                self._move_to(position)
+            else:
+                self.query_one(DocumentView).refresh_all()  # tags made in the grid
+                self._refresh_panel()
+
+        self.app.push_screen(FactsScreen(self, self.doc.group), done)
 
     def action_orphans(self) -> None:
         from reviewer.screens.orphans import OrphansScreen

@@ -44,3 +44,18 @@ def test_help_screen(snap_compare, app: ReviewerApp):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_help)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_fact_table(snap_compare, app: ReviewerApp, size: tuple[int, int]):
+    async def open_facts(pilot) -> None:
+        await _scored(pilot)
+        await pilot.press("t")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        # On the odd one out of the first disputed row, tagged contradicted from the grid.
+        await pilot.press("right", "right", "right", "c")
+        pilot.app.session.flush()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=open_facts)

@@ -1,0 +1,134 @@
+"""The fact table in the app: one key opens it, arrows move, enter jumps, s/c/f tag from the
+grid with the row's other cells as evidence; checked on screen and in the TOML on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable
+
+from reviewer.screens.facts import FactsScreen
+from reviewer.screens.review import ReviewScreen
+from tests.ui.test_keys import make_app, on_disk, ready
+
+THURSDAY_DOC = "003_f5f94a018b5bb30d.txt"
+
+
+async def open_table(pilot) -> FactsScreen:
+    await pilot.press("t")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, FactsScreen) and screen.rows is not None
+    return screen
+
+
+def cell_plain(screen: FactsScreen, row: int, doc_id: str) -> str:
+    grid = screen.query_one(DataTable)
+    col = 2 + [d.id for d in screen.docs].index(doc_id)
+    return grid.get_cell_at((row, col)).plain
+
+
+async def test_t_opens_the_groups_disputed_facts_first(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        screen = await open_table(pilot)
+        disputed = [r for r in screen.rows if r.disputed]
+        assert len(disputed) == 3 and screen.rows[:3] == disputed
+        title = str(screen.query_one("#facts-title").render())
+        assert "3 disputed" in title
+        # The parade's weekday: Friday in two documents, Thursday in one, on the first row.
+        assert cell_plain(screen, 0, THURSDAY_DOC) == "Thursday"
+        assert cell_plain(screen, 0, "002_f0f4f083144240dc.txt") == "Friday"
+        assert cell_plain(screen, 0, "001_682cb7d8d0cde52a.txt") == ""  # silent: blank
+        detail = str(screen.query_one("#facts-detail").render())
+        assert "Friday (2)" in detail and "Thursday (1)" in detail
+    assert on_disk(app) == []
+
+
+async def test_arrows_move_and_enter_jumps_to_the_sentence(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        screen = await open_table(pilot)
+        grid = screen.query_one(DataTable)
+        column = 2 + [d.id for d in screen.docs].index(THURSDAY_DOC)
+        while grid.cursor_column < column:
+            await pilot.press("right")
+        await pilot.press("down", "up")
+        assert grid.cursor_row == 0
+        assert "Thursday's Victory Day parade" in str(screen.query_one("#facts-detail").render())
+        await pilot.press("enter")
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        assert review.doc.id == THURSDAY_DOC
+        assert review.doc.sentence_text(review.sentence).startswith("Thursday's Victory Day")
+
+
+async def test_tag_from_the_grid_links_the_rows_other_cells_and_shows_the_label(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        screen = await open_table(pilot)
+        grid = screen.query_one(DataTable)
+        column = 2 + [d.id for d in screen.docs].index(THURSDAY_DOC)
+        while grid.cursor_column < column:
+            await pilot.press("right")
+        await pilot.press("c")
+        await pilot.pause()
+        (record,) = on_disk(app)
+        assert record["doc"] == THURSDAY_DOC and record["label"] == "contradicted"
+        assert record["quote"].startswith("Thursday's Victory Day parade")
+        linked = {(e["doc"], e["start"]) for e in record["evidence"]}
+        expected = {(c.doc, c.start) for c in screen.rows[0].cells if c.doc != THURSDAY_DOC}
+        assert linked == expected and len(linked) == 3
+        assert cell_plain(screen, 0, THURSDAY_DOC) == "Thursday C"
+        # One undo takes back the tag and its links together.
+        await pilot.press("u")
+        await pilot.pause()
+        assert on_disk(app) == []
+        assert cell_plain(screen, 0, THURSDAY_DOC) == "Thursday"
+        await pilot.press("ctrl+y")
+        assert [r["label"] for r in on_disk(app)] == ["contradicted"]
+        await pilot.press("x")
+        assert on_disk(app) == []
+
+
+async def test_n_walks_the_disputed_rows_and_escape_returns(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        review = await ready(pilot)
+        before = (review.doc_index, review.sentence_index)
+        screen = await open_table(pilot)
+        grid = screen.query_one(DataTable)
+        rows = []
+        for _ in range(4):
+            await pilot.press("n")
+            rows.append(grid.cursor_row)
+        assert rows == [1, 2, 0, 1]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is review
+        assert (review.doc_index, review.sentence_index) == before
+        # Opened again: the table is kept, not computed again.
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, FactsScreen) and app.screen.rows is screen.rows
+
+
+async def test_a_tag_made_in_the_text_shows_in_the_grid(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        review = await ready(pilot)
+        screen = await open_table(pilot)
+        await pilot.press("enter")  # the first value of the first row
+        await pilot.pause()
+        assert app.screen is review
+        await pilot.press("s")
+        screen = await open_table(pilot)
+        row = screen.rows[0]
+        first = row.cells[0]
+        assert cell_plain(screen, 0, first.doc).endswith(" S")
+        assert [a["label"] for a in on_disk(app)] == ["supported"]
