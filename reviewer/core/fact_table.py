@@ -25,7 +25,7 @@ from rapidfuzz import fuzz
 
 from .corpus import Corpus, CorpusReader, Document
 from .facts import PERSON, QUANTITY, RELATED, SUPERLATIVE, Fact, aligned
-from .index import GroupIndex, Unit, cosine, replacements
+from .index import GroupIndex, Unit, replacements
 from .jsonlines import jsonl_line
 from .parallel import (
     BYTES_PER_CLAIM,
@@ -430,7 +430,7 @@ def _self_aligned(g: GroupIndex, a: _Node, b: _Node) -> bool:
         return False
     u, o = g.units[a.uid], g.units[b.uid]
     f, h = u.facts[a.fact_index], o.facts[b.fact_index]
-    similarity = partial(cosine, u, o, g.idf)
+    similarity = partial(g.similarity, a.uid, b.uid)
     if not aligned(f, h, similarity):
         return False
     # One role, two people, in one document is a contradiction on its face; two numbers or
@@ -438,13 +438,10 @@ def _self_aligned(g: GroupIndex, a: _Node, b: _Node) -> bool:
     return f.kind == PERSON or similarity() >= RELATED
 
 
-def _strength(g: GroupIndex, a: _Node, b: _Node, sims: dict[tuple[int, int], float]) -> float:
+def _strength(g: GroupIndex, a: _Node, b: _Node) -> float:
     """How surely two aligned facts speak of the same thing: how alike their sentences are,
     and how many context words they share."""
-    pair = (a.uid, b.uid) if a.uid < b.uid else (b.uid, a.uid)
-    sim = sims.get(pair)
-    if sim is None:
-        sim = sims[pair] = cosine(g.units[a.uid], g.units[b.uid], g.idf)
+    sim = g.similarity(a.uid, b.uid)
     # Between equally good alignments, the one that agrees is the likelier reading: "last
     # inspected in 2023" and "rated fair in 2023" before "built in 1957".
     return sim + 0.1 * len(a.context & b.context) + (0.03 if a.norm == b.norm else 0.0)
@@ -505,10 +502,8 @@ def _split(
         # No document gives two values: the whole set is one row, whatever the order.
         edges = [(a, b, 0.0) for a, b, _ in edges]
     else:
-        sims: dict[tuple[int, int], float] = {}
         edges = [
-            (a, b, _strength(g, nodes[a], nodes[b], sims) if w == _LATER else w)
-            for a, b, w in edges
+            (a, b, _strength(g, nodes[a], nodes[b]) if w == _LATER else w) for a, b, w in edges
         ]
     for a, b, _ in sorted(edges, key=lambda e: (-e[2], e[0], e[1])):
         ra, rb = find(a), find(b)

@@ -42,6 +42,11 @@ class Unit:
     names_roles: frozenset[str]  # norms of its name and role tokens
     bare_numbers: frozenset[str]  # norms of its numbers without a unit
     pairs: frozenset[str]  # adjacent content words, "a b": word order
+    # Slots this sentence has exactly one fact in (superlatives and spans of time left out):
+    # slot -> fact index. What two sentences about one event align by (unit_alignments).
+    lone_slots: dict[tuple[str, str], int] = field(default_factory=dict)
+    name_at: list[tuple[int, Token]] = field(default_factory=list)  # name tokens and positions
+    first_name: dict[str, int] = field(default_factory=dict)  # name -> its first position
     weight: float = 0.0  # sum of token weights, for normalised overlap
     lower: str = field(default="")
 
@@ -86,10 +91,22 @@ class GroupIndex:
                 norm_list = [t.norm for t in toks]
                 names_roles = frozenset(t.norm for t in toks if t.kind & (NAME | ROLE))
                 bare = frozenset(t.norm for t in toks if t.kind & NUM and not t.unit)
-                self.units.append(
-                    Unit(i, s, text, toks, norms, facts, norm_list, names_roles, bare, pairs)
-                )
+                unit = Unit(i, s, text, toks, norms, facts, norm_list, names_roles, bare, pairs)
+                if len(facts) > 1:
+                    slots = Counter(f.slot for f in facts)
+                    unit.lone_slots = {
+                        f.slot: k
+                        for k, f in enumerate(facts)
+                        if slots[f.slot] == 1 and f.kind != SUPERLATIVE and f.unit not in _SPANS
+                    }
+                if names_roles:
+                    unit.name_at = [(k, x) for k, x in enumerate(toks) if x.kind & NAME]
+                    for k, x in unit.name_at:
+                        unit.first_name.setdefault(x.norm, k)
+                self.units.append(unit)
         self.doc_norms = doc_norms
+        self._similarity: dict[int, float] = {}
+        self._stride = len(self.units) + 1
         self.df: Counter[str] = Counter()
         for vocabulary in doc_norms:
             self.df.update(vocabulary)
@@ -130,6 +147,15 @@ class GroupIndex:
         """Other documents that use ``norm`` (the unit's own document never counts)."""
         return self.df.get(norm, 0) - (1 if norm in self.doc_norms[unit.doc] else 0)
 
+    def similarity(self, a: int, b: int) -> float:
+        """``cosine`` of two units, computed once per pair: candidates, aligned facts and
+        evidence all ask for the same pairs."""
+        key = a * self._stride + b if a < b else b * self._stride + a
+        sim = self._similarity.get(key)
+        if sim is None:
+            sim = self._similarity[key] = cosine(self.units[a], self.units[b], self.idf)
+        return sim
+
     def candidates(self, uid: int, limit: int = MAX_CANDIDATES) -> list[tuple[float, int]]:
         """(similarity, unit id) of the best sentence in each other document, best first;
         at most ``limit`` documents (those sharing the most rare words) are compared."""
@@ -167,8 +193,9 @@ class GroupIndex:
         if len(per_doc) > limit:  # a dense group: the closest documents are enough
             per_doc = dict(heapq.nlargest(limit, per_doc.items(), key=lambda kv: kv[1][0]))
         best = []
+        similarity = self.similarity
         for _, other in per_doc.values():
-            sim = cosine(u, self.units[other], self.idf)
+            sim = similarity(uid, other)
             if sim:
                 best.append((sim, other))
         return sorted(best, key=lambda x: (-x[0], x[1]))
@@ -180,27 +207,26 @@ class GroupIndex:
         thing too ("released 90 million euros" / "approved 30 million euros")."""
         u = self.units[uid]
         found = [self.aligned_facts(uid, k) for k in range(len(u.facts))]
-        if len(u.facts) < 2:
-            return found
-        mine = Counter(f.slot for f in u.facts)
-        have = [set(x) for x in found]
+        lone = u.lone_slots
+        if not lone or len(u.facts) < 2:
+            return found  # an anchor and another slot are needed
+        units = self.units
+        have: list[set[tuple[int, int]]] | None = None
         for k, f in enumerate(u.facts):
             if f.kind == SUPERLATIVE:
                 continue
             for other, j in found[k]:
-                o = self.units[other]
-                if o.facts[j].value != f.value:
+                o = units[other]
+                if o.facts[j].value != f.value or not o.lone_slots:
                     continue
-                theirs = Counter(h.slot for h in o.facts)
-                for k2, f2 in enumerate(u.facts):
-                    slot = f2.slot
-                    if slot == f.slot or f2.kind == SUPERLATIVE or mine[slot] != 1:
+                for slot, k2 in lone.items():
+                    if slot == f.slot:
                         continue
-                    if f2.unit in _SPANS:
-                        continue  # "after three years of work", "ending seventy years of ..."
-                    if theirs[slot] != 1:
+                    j2 = o.lone_slots.get(slot)
+                    if j2 is None:
                         continue
-                    j2 = next(i for i, h in enumerate(o.facts) if h.slot == slot)
+                    if have is None:
+                        have = [set(x) for x in found]
                     if (other, j2) not in have[k2]:
                         have[k2].add((other, j2))
                         found[k2].append((other, j2))
@@ -211,27 +237,36 @@ class GroupIndex:
         fact index), in index order: at most one walk of FACT_BUDGET postings."""
         u = self.units[uid]
         f = u.facts[k]
+        units = self.units
+        lo, hi = self.doc_range[u.doc]  # the fact's own document: one range of unit ids
         seen: set[tuple[int, int]] = set()
         out: list[tuple[int, int]] = []
         walked = 0
+        # Postings under a context word share that word with the fact: for most kinds that
+        # is alignment already, and needs no sentence similarity (the common, cheap case).
+        fast = f.kind not in NEEDS_SIMILARITY
         keys = [(f.kind, f.unit, w) for w in sorted(f.context)]
+        shared_context = len(keys)
         keys.append((f.kind, f.unit, ""))
         keys.append((f.kind, f.unit, "=" + f.value))
-        for key in keys:
+        for n, key in enumerate(keys):
             for other, j in self.fact_index.get(key, ()):
                 walked += 1
                 if walked > FACT_BUDGET:
                     return out
-                if (other, j) in seen or self.units[other].doc == u.doc:
+                if lo <= other < hi:
                     continue
-                seen.add((other, j))
-                o = self.units[other]
-                h = o.facts[j]
-                # The common case needs no sentence similarity: overlapping context.
-                if (f.context & h.context and f.kind not in NEEDS_SIMILARITY) or aligned(
-                    f, h, partial(cosine, u, o, self.idf)
+                pair = (other, j)
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                if fast and (
+                    n < shared_context or not f.context.isdisjoint(units[other].facts[j].context)
                 ):
-                    out.append((other, j))
+                    out.append(pair)
+                    continue
+                if aligned(f, units[other].facts[j], partial(self.similarity, uid, other)):
+                    out.append(pair)
         return out
 
 

@@ -305,13 +305,10 @@ def _swapped_roles(g: GroupIndex, u: Unit, other: int) -> tuple[str, str] | None
     "Jones shot Smith"): a swapped role. Passives ("by"), plain lists ("Xi and Putin"), and
     documents that also have the same order somewhere are left alone."""
     o = g.units[other]
-    if len(u.names_roles) < 2:
-        return None  # a role swap takes two names
-    first_in_o: dict[str, int] = {}
-    for i, t in enumerate(o.tokens):
-        if t.kind & NAME:
-            first_in_o.setdefault(t.norm, i)
-    names = [(i, t) for i, t in enumerate(u.tokens) if t.kind & NAME and t.norm in first_in_o]
+    if len(u.name_at) < 2 or len(o.first_name) < 2:
+        return None  # a role swap takes two names in each
+    first_in_o = o.first_name
+    names = [(i, t) for i, t in u.name_at if t.norm in first_in_o]
     for x, (i, a) in enumerate(names):
         for j, b in names[x + 1 :]:
             if a.norm == b.norm or not 2 <= j - i <= _SWAP_REACH:
@@ -471,7 +468,7 @@ def _assess_unit(g: GroupIndex, uid: int, group_name: str) -> Assessment:
         )
     )[:MAX_EVIDENCE]
     listed = {other for _, other in compared}
-    compared += [(cosine(u, g.units[o], g.idf), o) for o in dict.fromkeys(cited) if o not in listed]
+    compared += [(g.similarity(uid, o), o) for o in dict.fromkeys(cited) if o not in listed]
     matches: list[tuple[float, int]] = []
     paraphrases = 0
     for cos, other in compared:
@@ -662,7 +659,7 @@ def _assess_unit(g: GroupIndex, uid: int, group_name: str) -> Assessment:
             )
         )
         found = sim_of.get(other)
-        sim = cosine(u, g.units[other], g.idf) if found is None else found
+        sim = g.similarity(uid, other) if found is None else found
         evidence.append(_match(g, other, sim, stance))
     receipts = []
     for _, detail, what in details:

@@ -297,6 +297,9 @@ def _bare(lower: str) -> str:
     return lower[:-2] if lower.endswith(("'s", "’s")) else lower
 
 
+_new = tuple.__new__
+
+
 def split_words(sentence: str) -> Words:
     """The word pieces of a sentence: what ``tokenize`` classifies."""
     return [(m.group(), *m.span()) for m in _TOKEN.finditer(sentence)]
@@ -468,7 +471,7 @@ def tokenize(
             idx = out.index(pending)
             out[idx] = Token(pending.norm, pending.start, pending.end, pending.kind, unit)
         pending = None
-        out.append(Token(base, s, e, kind))
+        out.append(_new(Token, (base, s, e, kind, "")))  # Token(...) without its Python frame
     return out
 
 
