@@ -44,6 +44,7 @@ from .store import (
     current_signature,
     load,
     now,
+    rendered,
     same,
 )
 
@@ -173,6 +174,8 @@ class Session:
         self._base: list[Annotation] = list(on_disk)
         result = anchor_to(corpus, on_disk)
         self._annotations: dict[Key, Annotation] = {a.key: a for a in result.anchored}
+        # Entries changed since the last save was handed over (None: save in full next time).
+        self._delta: dict[Key, Annotation | None] | None = None
         self.orphans: tuple[Annotation, ...] = result.orphans
         if result.moved:
             self.messages.append(f"{result.moved} annotation(s) re-anchored to changed documents")
@@ -236,6 +239,8 @@ class Session:
     # ---------------------------------------------------------------- changes
 
     def _apply(self, key: Key, after: Annotation | None) -> None:
+        if self._delta is not None:
+            self._delta[key] = after
         if after is None:
             self._annotations.pop(key, None)
         else:
@@ -262,13 +267,19 @@ class Session:
             return
         if self._writer is not None:
             if not self.needs_reload:
-                self._writer.submit(self._snapshot(), self.generation)
+                self._writer.submit(self._snapshot(), self.generation, self._take_delta())
             return
         if self.needs_reload:
             self._reload_and_save(depth)
             return
-        if self._write(self._snapshot(), self.generation) == CHANGED:
+        if self._write(self._snapshot(), self.generation, self._take_delta()) == CHANGED:
             self._reload_and_save(depth)
+
+    def _take_delta(self) -> dict[Key, Annotation | None] | None:
+        """What changed since the last hand-over, for an in-place save; None for a full one
+        (first save, after a merge, or while orphans are kept: an orphan may share a span)."""
+        delta, self._delta = self._delta, {}
+        return None if self.orphans else delta
 
     def _reload_and_save(self, depth: int) -> None:
         if depth >= 3:
@@ -279,11 +290,16 @@ class Session:
             return  # save_error says why; retried later
         self._save(depth + 1)
 
-    def _write(self, snapshot: list[Annotation], generation: int) -> str:
+    def _write(
+        self,
+        snapshot: list[Annotation],
+        generation: int,
+        delta: Mapping[Key, Annotation | None] | None = None,
+    ) -> str:
         """Write one snapshot; returns OK, FAILED or CHANGED. Never raises: whatever goes wrong
         is reported in ``save_error`` and the snapshot is written again later."""
         try:
-            self.store.save(snapshot)
+            self.store.save(snapshot, delta)
         except StoreChanged as exc:
             self.needs_reload = True
             self.save_error = str(exc)
@@ -305,7 +321,7 @@ class Session:
         """Save from a writer thread from now on: a change returns at once, and the newest state
         is written (atomically, as ever) a few milliseconds later. ``on_written(outcome)`` is
         called from the writer thread after each write (OK, FAILED or CHANGED)."""
-        self._writer = _Writer(self, on_written)
+        self._writer = _Writer(self, on_written, prime=self._snapshot())
 
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until everything handed to the writer is written (or has failed); False if the
@@ -378,6 +394,7 @@ class Session:
         result = anchor_to(self.corpus, merged.values())
         self._annotations = {a.key: a for a in result.anchored}
         self.orphans = result.orphans
+        self._delta = None
         self._base = list(theirs.values())
         self.store.signature = disk.signature if disk else None
         if disk is not None:
@@ -533,7 +550,14 @@ class Session:
         return load_cursor(self.path)
 
     def remember_cursor(self, doc: Document, sentence: Sentence) -> None:
-        save_cursor(self.path, Cursor(doc.id, sentence.start))
+        """Keep the reviewer's place for the next opening. With a writer thread the file is
+        written there, after any pending save: written here, its system calls would wait for
+        the GIL while the writer serialises, delaying both the key and the save."""
+        cursor = Cursor(doc.id, sentence.start)
+        if self._writer is not None:
+            self._writer.remember(cursor)
+        else:
+            save_cursor(self.path, cursor)
 
     def close(self, timeout: float = 10.0) -> None:
         """Write what is pending and let go of the file; calling it again does nothing.
@@ -558,25 +582,51 @@ class _Writer:
     coalesced, since each is the whole set. Nothing it meets can stop it: a failure is an
     outcome, reported like any other, and the next snapshot is written as usual."""
 
-    def __init__(self, session: Session, on_written: Callable[[str], object]) -> None:
+    def __init__(
+        self,
+        session: Session,
+        on_written: Callable[[str], object],
+        prime: Sequence[Annotation] = (),
+    ) -> None:
         self.session = session
         self.on_written = on_written
-        self._pending: tuple[list[Annotation], int] | None = None
+        # Rendered while the reviewer reads the first sentence, so the first tag in a big set
+        # costs a join (milliseconds), not a serialisation of every annotation (most of a second).
+        self._prime = prime
+        self._pending: tuple[list[Annotation], int, Mapping[Key, Annotation | None] | None] | None
+        self._pending = None
+        self._cursor: Cursor | None = None
         self._busy = False
         self._stopping = False
         self._cond = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="reviewer-writer", daemon=True)
         self._thread.start()
 
-    def submit(self, snapshot: list[Annotation], generation: int) -> None:
+    def submit(
+        self,
+        snapshot: list[Annotation],
+        generation: int,
+        delta: Mapping[Key, Annotation | None] | None,
+    ) -> None:
         with self._cond:
-            self._pending = (snapshot, generation)
+            if self._pending is not None:  # coalesced: the changes of both, the newer wins
+                older = self._pending[2]
+                delta = None if older is None or delta is None else {**older, **delta}
+            self._pending = (snapshot, generation, delta)
+            self._cond.notify_all()
+
+    def remember(self, cursor: Cursor) -> None:
+        with self._cond:
+            self._cursor = cursor
             self._cond.notify_all()
 
     def wait(self, timeout: float | None = None) -> bool:
         with self._cond:
             return self._cond.wait_for(
-                lambda: (self._pending is None and not self._busy) or not self._thread.is_alive(),
+                lambda: (
+                    (self._pending is None and self._cursor is None and not self._busy)
+                    or not self._thread.is_alive()
+                ),
                 timeout,
             )
 
@@ -587,24 +637,35 @@ class _Writer:
         self._thread.join(timeout)
 
     def _run(self) -> None:
+        with contextlib.suppress(Exception):  # an unwritable text is reported when saved
+            for a in self._prime:
+                rendered(a)
+        self._prime = ()
         while True:
             with self._cond:
-                while self._pending is None and not self._stopping:
+                while self._pending is None and self._cursor is None and not self._stopping:
                     self._cond.wait()
-                if self._pending is None:
+                if self._pending is None and self._cursor is None:
                     return
-                (snapshot, generation), self._pending = self._pending, None
+                pending, self._pending = self._pending, None
+                cursor, self._cursor = self._cursor, None
                 self._busy = True
-            try:
-                outcome = self.session._write(snapshot, generation)
-            except BaseException as exc:  # _write does not raise; belt and braces
-                self.session.save_error = f"cannot save ({type(exc).__name__}: {exc})"
-                outcome = FAILED
+            outcome = None
+            if pending is not None:
+                try:
+                    outcome = self.session._write(*pending)
+                except BaseException as exc:  # _write does not raise; belt and braces
+                    self.session.save_error = f"cannot save ({type(exc).__name__}: {exc})"
+                    outcome = FAILED
+            if cursor is not None:
+                with contextlib.suppress(Exception):  # best effort, like save_cursor itself
+                    save_cursor(self.session.path, cursor)
             with self._cond:
                 self._busy = False
                 self._cond.notify_all()
-            with contextlib.suppress(Exception):  # a closed screen must not stop the writer
-                self.on_written(outcome)
+            if outcome is not None:
+                with contextlib.suppress(Exception):  # a closed screen must not stop the writer
+                    self.on_written(outcome)
 
 
 __all__ = ["Change", "MergeReport", "ReadOnlyError", "Session", "StoreError", "open_set"]

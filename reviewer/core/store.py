@@ -11,12 +11,14 @@ A save never replaces a file that changed on disk since this store last read or 
 
 from __future__ import annotations
 
+import functools
 import math
+import operator
 import os
 import re
 import tomllib
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -131,14 +133,14 @@ def now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def sort_key(a: Annotation) -> tuple[str, int, int]:
-    return (a.doc, a.start, a.end)
+sort_key: Callable[[Annotation], tuple[str, int, int]] = operator.attrgetter("doc", "start", "end")
 
 
 # --------------------------------------------------------------------------------------------
 # Serialisation
 
 
+@functools.lru_cache(maxsize=1024)
 def _key(k: str) -> str:
     return tomli_w.dumps({k: 0}).split(" = ", 1)[0]
 
@@ -190,6 +192,16 @@ def annotation_to_dict(a: Annotation) -> dict[str, Any]:
     return d
 
 
+def rendered(a: Annotation) -> str:
+    """``_chunk(a)``, computed once per annotation object and kept in its ``__dict__`` (the
+    dataclass is frozen; the cache is not a field, so equality and ``replace`` ignore it)."""
+    cache = a.__dict__
+    text = cache.get("_toml")
+    if text is None:
+        text = cache["_toml"] = _chunk(a)
+    return text
+
+
 def _chunk(a: Annotation) -> str:
     """The TOML text of one annotation. Tables are written as ``[[annotation]]`` and
     ``[[annotation.evidence]]`` whatever their length, so every entry looks the same in a diff.
@@ -224,7 +236,7 @@ def dumps(
     extra: Mapping[str, Any] | None = None,
 ) -> str:
     parts = [header(annotator, corpus, extra)]
-    parts.extend(_chunk(a) for a in sorted(annotations, key=sort_key))
+    parts.extend(map(rendered, sorted(annotations, key=sort_key)))
     return "\n".join(parts)
 
 
@@ -499,8 +511,19 @@ def load(path: Path) -> AnnotationSet:
 # Writing
 
 
+Key = tuple[str, int, int]
+Delta = Mapping[Key, "Annotation | None"]
+
+
 class Store:
-    """Writes one annotator's set; keeps each annotation's TOML text to avoid re-serialising."""
+    """Writes one annotator's set.
+
+    Each annotation's TOML text is rendered once and kept on the annotation (annotations are
+    immutable: a change makes a new one). A save given the ``changed`` entries since the last
+    save edits a sorted list of encoded entries in place (a bisect per change) and joins it:
+    with 10,000 annotations that is a few milliseconds of C, where sorting and serialising the
+    set held the GIL long enough to delay the keys that triggered it. The bytes are those a
+    full serialisation gives (a property test compares both)."""
 
     def __init__(
         self,
@@ -514,36 +537,74 @@ class Store:
         self.annotator = annotator
         self.corpus = corpus
         self.extra = dict(extra or {})
-        self._chunks: dict[int, tuple[Annotation, str]] = {}
         self.writes = 0
         # The file as this store last read or wrote it; a save refuses to replace anything else.
         self.signature = signature
+        # What the last encode produced, entry by entry in file order; None: rebuild in full.
+        self._keys: list[Key] | None = None
+        self._blobs: list[bytes] = []
 
     def render(self, annotations: Iterable[Annotation]) -> str:
-        chunks: dict[int, tuple[Annotation, str]] = {}
         parts = [header(self.annotator, self.corpus, self.extra)]
-        for a in sorted(annotations, key=sort_key):
-            cached = self._chunks.get(id(a))
-            text = cached[1] if cached is not None and cached[0] is a else _chunk(a)
-            chunks[id(a)] = (a, text)
-            parts.append(text)
-        self._chunks = chunks
+        parts += map(rendered, sorted(annotations, key=sort_key))
         return "\n".join(parts)
 
-    def encode(self, annotations: Iterable[Annotation]) -> bytes:
+    def _rebuild(self, annotations: Iterable[Annotation]) -> None:
+        ordered = sorted(annotations, key=sort_key)
+        blobs = [rendered(a).encode("utf-8") for a in ordered]
+        keys = [(a.doc, a.start, a.end) for a in ordered]
+        if len(set(keys)) != len(keys):
+            self._keys = None  # two entries on one span (an orphan): no in-place edits
+        else:
+            self._keys = keys
+        self._blobs = blobs
+
+    def _apply(self, changed: Delta) -> None:
+        keys, blobs = self._keys, self._blobs
+        assert keys is not None
+        for key, a in changed.items():
+            i = bisect_left(keys, key)
+            present = i < len(keys) and keys[i] == key
+            if a is None:
+                if present:
+                    del keys[i]
+                    del blobs[i]
+                continue
+            blob = rendered(a).encode("utf-8")
+            if present:
+                blobs[i] = blob
+            else:
+                keys.insert(i, key)
+                blobs.insert(i, blob)
+
+    def encode(self, annotations: Iterable[Annotation], changed: Delta | None = None) -> bytes:
+        """The file's bytes. ``changed`` maps each key changed since the last call to its new
+        annotation (None: removed); without it (or after a failure) the set is encoded in full.
+        """
         try:
-            return self.render(annotations).encode("utf-8")
+            if changed is None or self._keys is None:
+                self._keys = None
+                self._rebuild(annotations)
+            else:
+                self._apply(changed)
+            head = header(self.annotator, self.corpus, self.extra).encode("utf-8")
         except (UnicodeError, RecursionError, TypeError, ValueError) as exc:
+            self._keys = None  # half applied: the next save starts over
             raise StoreWriteError(
                 f"{shown_path(self.path)}: cannot save ({_unsaveable(exc)})"
             ) from exc
+        if not self._blobs:
+            return head
+        return head + b"\n" + b"\n".join(self._blobs)
 
-    def save(self, annotations: Iterable[Annotation]) -> None:
-        """Replace the file with these annotations; StoreChanged if someone else changed it."""
-        data = self.encode(annotations)
+    def save(self, annotations: Iterable[Annotation], changed: Delta | None = None) -> None:
+        """Replace the file with these annotations; StoreChanged if someone else changed it.
+        ``changed``: see ``encode``."""
         shown = shown_path(self.path)
         if current_signature(self.path) != self.signature:
+            self._keys = None  # the caller merges and saves again, in full
             raise StoreChanged(f"{shown}: changed on disk since reviewer last read it")
+        data = self.encode(annotations, changed)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             st = write_atomic(self.path, data)

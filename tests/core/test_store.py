@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewer.core import store as store_module
 from reviewer.core.store import (
@@ -151,3 +153,84 @@ def test_date_times_keep_microseconds_and_offsets(tmp_path: Path):
     text = dumps("ana", "c", [a])
     assert "created = 2026-01-02T03:04:05.678901+02:00" in text
     assert loads(text, tmp_path / "x.toml").annotations[0].created == odd
+
+
+_texts = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30
+)  # any character UTF-8 can hold: quotes, backslashes, newlines, controls, emoji
+_annotation = st.builds(
+    Annotation,
+    doc=st.sampled_from(["a.txt", "g/b.md", "g/é c.txt", 'q"d.txt']),
+    start=st.integers(0, 60),
+    end=st.integers(61, 90),
+    quote=_texts,
+    label=st.sampled_from(["supported", "contradicted", "fabricated"]),
+    note=_texts,
+    suspicion=st.one_of(st.none(), st.floats(0, 1)),
+    created=st.one_of(st.none(), st.just(T)),
+    updated=st.one_of(st.none(), st.just(T)),
+    evidence=st.lists(
+        st.builds(
+            Evidence,
+            st.sampled_from(["a.txt", "g/b.md"]),
+            st.integers(0, 9),
+            st.integers(10, 20),
+            _texts,
+        ),
+        max_size=3,
+    ).map(tuple),
+    extra=st.dictionaries(
+        st.sampled_from(["reviewed_by", "receipts", "weird key"]),
+        st.one_of(_texts, st.lists(st.dictionaries(st.just("v"), _texts, max_size=1), max_size=2)),
+        max_size=2,
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(_annotation, max_size=25, unique_by=lambda a: (a.doc, a.start, a.end)),
+    st.lists(
+        st.tuples(
+            st.integers(0, 40),
+            st.sampled_from(["supported", "fabricated", "new", None]),
+            st.booleans(),
+        ),
+        max_size=12,
+    ),
+)
+def test_incremental_emitter_writes_the_same_bytes_as_a_full_serialisation(items, changes):
+    """A save given only what changed edits the previous file's entries in place; after any
+    sequence of edits, inserts and removals (sometimes several per save, sometimes a full
+    save between) the bytes must be what serialising every annotation afresh gives, and read
+    back to the same annotations."""
+    store = Store(Path("unused.toml"), "ana", "seeds", extra={"team": "desk"})
+    held = {(a.doc, a.start, a.end): a for a in items}
+    delta: dict = {}
+    first = True
+    for i, label, save_now in [(0, "", True), *changes]:
+        keys = sorted(held)
+        if label == "new":
+            a = Annotation("g/b.md", 100 + i, 101 + i, f"new {i}", "supported")
+            held[a.key] = delta[a.key] = a
+        elif keys and label is None:
+            k = keys[i % len(keys)]
+            del held[k]
+            delta[k] = None
+        elif keys and label:
+            k = keys[i % len(keys)]
+            held[k] = delta[k] = held[k].with_changes(label=label, note=held[k].note + "!")
+        if not save_now:
+            continue  # changes pile up, as they do while the writer is busy
+        saved = store.encode(list(held.values()), None if first else delta)
+        first, delta = False, {}
+        fresh = store_module.header("ana", "seeds", {"team": "desk"}) + "".join(
+            "\n" + store_module._chunk(a)
+            for a in sorted(held.values(), key=lambda a: (a.doc, a.start, a.end))
+        )
+        assert saved == fresh.encode("utf-8")
+        assert store.render(held.values()) == fresh
+        back = loads(saved.decode("utf-8"), Path("ana.toml")).annotations
+        assert sorted((a.doc, a.start, a.label, a.quote, a.note) for a in back) == sorted(
+            (a.doc, a.start, a.label, a.quote, a.note) for a in held.values()
+        )

@@ -317,3 +317,30 @@ async def test_search_hit_in_noise_lands_on_the_nearest_claim(tmp_path: Path):
         assert screen.sentence.is_claim
         last_claim = [s for s in screen.doc.sentences if s.is_claim][-1]
         assert screen.sentence == last_claim  # nothing after it: the claim before
+
+
+async def test_document_list_shows_progress_after_each_tag_without_relayout(tmp_path: Path):
+    from reviewer.widgets.document_list import DocumentList
+    from tests.hostile.helpers import drawn_text
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        claims = len(screen.doc.claims)
+        doc_list = screen.query_one(DocumentList)
+        assert f"0/{claims} tagged" in drawn_text(app)
+        wrapped: list[object] = []  # entries laid out (wrapped) again; a rebuild does all
+        get_visual = doc_list._get_visual
+        doc_list._get_visual = lambda option: wrapped.append(option) or get_visual(option)
+        await pilot.press("s")
+        await pilot.pause()
+        assert f"1/{claims} tagged" in drawn_text(app)
+        await pilot.press("j", "c")
+        await pilot.pause()
+        assert f"2/{claims} tagged" in drawn_text(app)
+        # Only the changed entry was laid out again, not the whole list.
+        assert len(set(map(id, wrapped))) == 1, len(wrapped)
+        await pilot.press("x")
+        await pilot.pause()
+        assert f"1/{claims} tagged" in drawn_text(app)
+    assert [a["label"] for a in on_disk(app)] == ["supported"]

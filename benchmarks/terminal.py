@@ -1,0 +1,192 @@
+"""The review app measured where users feel it: in a real terminal (tmux), from outside.
+
+Run: .venv/bin/python benchmarks/terminal.py [--tags N] [--runs N]
+
+Prints, for a 2,000-document / 100,000-claim corpus (500 groups of 4 documents):
+- first document on screen: `tmux new-session` to the first claim drawn in the pane, first
+  opening (no score cache) and second opening (cache on disk); then until the status line says
+  "suspects left" (every suspect scored and shown);
+- tag -> file renamed: `tmux send-keys` to the annotation file replaced on disk (a new inode),
+  with 10,000 annotations in the file, p50 / p95 / max over N tags;
+- moving to another document: `send-keys tab` to the pane showing the next document's name;
+- quit: `send-keys q` to the process gone.
+Times include tmux itself (a send-keys and a capture-pane take 1-3 ms each): that is what a user
+at the keyboard waits for. Nothing is asserted; compare the figures with the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks.app import seed_annotations  # noqa: E402
+from benchmarks.synthetic import make_corpus  # noqa: E402
+
+SESSION = "reviewer-bench"
+REVIEWER = [sys.executable, "-m", "reviewer"]
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(
+        ["tmux", *args], capture_output=True, text=True, check=False
+    ).stdout
+
+
+def pane() -> str:
+    return tmux("capture-pane", "-p", "-t", SESSION)
+
+
+def wait_for(predicate, timeout: float = 120.0, every: float = 0.002) -> float | None:
+    """perf_counter() at the first moment ``predicate()`` holds; None after ``timeout``."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if predicate():
+            return time.perf_counter()
+        time.sleep(every)
+    return None
+
+
+class App:
+    """One `reviewer review` in a detached tmux session of 120x40."""
+
+    def __init__(self, project: Path, corpus: Path, annotator: str, env: dict[str, str]) -> None:
+        self.done = project / f".exited-{annotator}"
+        self.done.unlink(missing_ok=True)
+        command = " ".join(
+            shlex.quote(x) for x in [*REVIEWER, "review", str(corpus), "--annotator", annotator]
+        )
+        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        script = f"cd {shlex.quote(str(project))} && env {exports} {command}; touch {self.done}"
+        tmux("kill-session", "-t", SESSION)
+        self.started = time.perf_counter()
+        tmux("new-session", "-d", "-s", SESSION, "-x", "120", "-y", "40", script)
+
+    def keys(self, *keys: str) -> float:
+        t = time.perf_counter()
+        tmux("send-keys", "-t", SESSION, *keys)
+        return t
+
+    def quit(self) -> float | None:
+        t = self.keys("q")
+        end = wait_for(self.done.exists, timeout=30)
+        tmux("kill-session", "-t", SESSION)
+        return None if end is None else end - t
+
+
+def first_claim_of(corpus: Path) -> str:
+    from reviewer.core.corpus import load_corpus
+
+    doc = load_corpus([corpus]).corpus.documents[0]
+    return doc.sentence_text(doc.claims[0])[:40]
+
+
+def opening(project: Path, corpus: Path, env: dict[str, str], marker: str, name: str) -> None:
+    app = App(project, corpus, "opener", env)
+    first = wait_for(lambda: marker in pane())
+    scored = wait_for(lambda: "suspects left" in pane(), timeout=600, every=0.02)
+    quit_time = app.quit()
+
+    def secs(t: float | None) -> str:
+        return "never" if t is None else f"{t - app.started:5.2f} s"
+
+    print(
+        f"{name:<28} first document {secs(first)}   all suspects shown {secs(scored)}   "
+        f"q to exit {'never' if quit_time is None else f'{quit_time:.2f} s'}",
+        flush=True,
+    )
+
+
+def inode(path: Path) -> int:
+    try:
+        return path.stat().st_ino
+    except FileNotFoundError:
+        return -1
+
+
+def tag_latency(project: Path, corpus: Path, env: dict[str, str], marker: str, tags: int) -> None:
+    annotations = project / "annotations" / "ten_thousand.toml"
+    app = App(project, corpus, "ten_thousand", env)
+    wait_for(lambda: marker in pane())
+    wait_for(lambda: "suspects left" in pane(), timeout=600, every=0.02)
+    time.sleep(0.5)
+    latencies: list[float] = []
+    for i in range(tags):
+        before = inode(annotations)
+        t = app.keys("c" if i % 2 == 0 else "s")
+        end = wait_for(lambda b=before: inode(annotations) != b, timeout=5, every=0.0005)
+        if end is not None:
+            latencies.append(end - t)
+        time.sleep(0.05)  # a reviewer's pace is far slower; keeps tags from coalescing
+    switches: list[float] = []
+    for _ in range(10):
+        screen = pane()
+        t = app.keys("Tab")
+        end = wait_for(lambda s=screen: pane() != s, timeout=5)
+        if end is not None:
+            switches.append(end - t)
+        time.sleep(0.1)
+    quit_time = app.quit()
+    lat = sorted(latencies)
+    if not lat:
+        print("tag latency: no write observed")
+        return
+    p95 = lat[int(0.95 * (len(lat) - 1))]
+    print(
+        f"tag -> file renamed, 10,000 annotations, {len(lat)}/{tags} tags: "
+        f"p50 {statistics.median(lat) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, "
+        f"max {lat[-1] * 1000:.1f} ms",
+        flush=True,
+    )
+    if switches:
+        switches.sort()
+        print(
+            f"tab -> next document drawn (incl. capture-pane polling): "
+            f"median {statistics.median(switches) * 1000:.1f} ms, max {switches[-1] * 1000:.1f} ms",
+            flush=True,
+        )
+    if quit_time is not None:
+        print(f"q to exit with 10,000 annotations: {quit_time:.2f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tags", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=1, help="repeat the openings (0: none)")
+    args = parser.parse_args()
+    if shutil.which("tmux") is None:
+        sys.exit("benchmarks/terminal.py: tmux is not installed")
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp)
+        env = {
+            "XDG_CACHE_HOME": str(project / "cache"),
+            "XDG_STATE_HOME": str(project / "state"),
+            "PYTHONPATH": str(ROOT),
+            "TERM": os.environ.get("TERM", "xterm-256color"),
+        }
+        corpus = project / "large"
+        make_corpus(corpus, groups=500, docs_per_group=4, sentences_per_doc=50, seed=11)
+        marker = first_claim_of(corpus)
+        print(f"cores: {os.cpu_count()}; corpus: 2,000 documents, 100,000 claims", flush=True)
+        for run in range(args.runs):
+            shutil.rmtree(project / "cache", ignore_errors=True)
+            opening(project, corpus, env, marker, f"first opening (run {run + 1})")
+            opening(project, corpus, env, marker, f"second opening (run {run + 1})")
+        tagged = project / "annotations" / "ten_thousand.toml"
+        tagged.parent.mkdir(parents=True, exist_ok=True)
+        seed_annotations(corpus, tagged, 10_000)
+        print(f"annotation file: {tagged.stat().st_size / 2**20:.1f} MiB", flush=True)
+        tag_latency(project, corpus, env, marker, args.tags)
+
+
+if __name__ == "__main__":
+    main()
