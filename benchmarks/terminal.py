@@ -37,9 +37,7 @@ REVIEWER = [sys.executable, "-m", "reviewer"]
 
 
 def tmux(*args: str) -> str:
-    return subprocess.run(
-        ["tmux", *args], capture_output=True, text=True, check=False
-    ).stdout
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
 
 
 def pane() -> str:
