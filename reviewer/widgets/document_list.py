@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.style import Style
 from rich.text import Text
+from textual.color import Color
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from reviewer.core.corpus import Corpus
 from reviewer.core.printable import one_line
+from reviewer.widgets.palette import palette, readable
 
 
 def fit(name: str, width: int) -> str:
@@ -104,9 +107,30 @@ class DocumentList(OptionList, can_focus=False):
                 progress, extra = f"  {st.tagged}/{st.claims}", f" · {st.suspects_left} suspect"
             if len(progress) + len(extra) > width:
                 extra = f" !{st.suspects_left}"
-        text.append(progress, style="green" if done else "")
-        text.append(extra, style="dim" if not st.scored else "bold yellow")
+        colours = self._colours()
+        text.append(progress, style=colours["done"] if done else "")
+        text.append(extra, style=colours["scoring"] if not st.scored else colours["suspect"])
         return text
+
+    def _colours(self) -> dict[str, Style]:
+        """Progress colours readable on the list and on its highlighted row, in any theme."""
+        key = self.app.theme
+        if getattr(self, "_colours_key", None) != key:
+            _, background = self.background_colors
+            highlight = self.get_component_styles("option-list--option-highlighted").background
+            pal = palette(self.app, background, self.styles.color)
+
+            def on_both(c: Color) -> Color:
+                c = readable(c, pal.background)
+                return readable(c, background.blend(highlight, highlight.a)) if highlight else c
+
+            self._colours_key = key
+            self._colour_styles = {
+                "done": Style(color=on_both(pal.labels["supported"]).rich_color),
+                "scoring": Style(color=on_both(pal.noise).rich_color),
+                "suspect": Style(color=on_both(pal.warning).rich_color, bold=True),
+            }
+        return self._colour_styles
 
     def update_document(self, index: int, st: DocumentStats) -> None:
         if index < len(self._stats):
@@ -133,7 +157,7 @@ class DocumentList(OptionList, can_focus=False):
         height = self._line_cache.heights.get(row)
         padding = self.get_component_styles("option-list--option").padding
         width = self.scrollable_content_region.width - padding.width
-        if line is None or height != self._get_visual(option).get_height(self.styles, width):
+        if line is None or height != self._get_visual(option).get_height(self.styles, width):  # type: ignore[arg-type]
             self._clear_caches()  # not laid out yet, or it now wraps differently: in full
             return
         self.refresh_lines(line, height)

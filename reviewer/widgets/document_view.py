@@ -14,6 +14,7 @@ from textual.strip import Strip
 
 from reviewer.core.corpus import Document, Sentence
 from reviewer.core.printable import visible
+from reviewer.widgets.palette import Palette, palette
 
 GUTTER = 3  # cursor bar, then the sentence's mark (see ``mark_of``), then a space
 
@@ -183,38 +184,71 @@ class DocumentView(ScrollView, can_focus=False):
             return i
         return None
 
+    def _palette(self) -> Palette:
+        """Solid colours for the current theme and background (see ``palette``); rebuilt when
+        either changes."""
+        _, background = self.background_colors
+        key = (self.app.theme, background, self.styles.color)
+        if getattr(self, "_palette_key", None) != key:
+            self._palette_key = key
+            self._pal = palette(self.app, background, self.styles.color)
+            self._styles: dict[tuple[object, ...], Style] = {}
+        return self._pal
+
     def _style_for(self, index: int | None) -> Style:
-        base = self.rich_style
+        pal = self._palette()
         if index is None or self.document is None:
-            return base
+            return self._cached(("text", None, False), pal)
         doc = self.document
         s = doc.sentences[index]
-        style = base
+        on_cursor = index == self.cursor
         if not s.is_claim:
-            style += self.get_component_rich_style("document-view--noise", partial=True)
-        else:
-            label = self.label_of(doc, s)
-            if label:
-                style += self.get_component_rich_style(f"document-view--{label}", partial=True)
-            else:
-                level = self.level_of(doc, s)
-                if level:
-                    style += self.get_component_rich_style(
-                        f"document-view--suspect-{level}", partial=True
-                    )
-        if index == self.cursor:
-            style += self.get_component_rich_style("document-view--cursor", partial=True)
+            return self._cached(("noise", None, on_cursor), pal)
+        label = self.label_of(doc, s)
+        if label:
+            return self._cached(("label", label, on_cursor), pal)
+        return self._cached(("level", self.level_of(doc, s), on_cursor), pal)
+
+    def _cached(self, key: tuple[object, ...], pal: Palette) -> Style:
+        style = self._styles.get(key)
+        if style is None:
+            style = self._styles[key] = self._make_style(key, pal)
         return style
 
+    def _make_style(self, key: tuple[object, ...], pal: Palette) -> Style:
+        what, detail, on_cursor = key
+        bg = pal.cursor if on_cursor else pal.background
+        if what == "noise":
+            colour = pal.noise
+        elif what == "label":
+            colour = pal.labels[str(detail)]
+            return pal.style(
+                colour,
+                bg,
+                bold=True,
+                italic=detail == "fabricated",
+                underline=bool(on_cursor),
+            )
+        elif what == "level" and detail and not on_cursor:
+            bg = pal.suspect[min(int(detail), 3) - 1]  # type: ignore[call-overload]
+            colour = pal.text
+        elif what == "mark":
+            colour = pal.labels.get(str(detail)) or pal.warning
+            return pal.style(colour, bold=True)
+        elif what == "bar":
+            return pal.style(pal.primary, bold=True)
+        else:
+            colour = pal.text
+        return pal.style(colour, bg, underline=bool(on_cursor) and what != "text")
+
     def _render_row(self, row: int, width: int) -> Strip:
-        base = self.rich_style
+        pal = self._palette()
+        base = self._cached(("text", None, False), pal)
         if self.document is None or row >= len(self._rows):
             return Strip.blank(width, base)
         doc = self.document
         start, end = self._rows[row]
         text = doc.text
-        gutter = base + self.get_component_rich_style("document-view--gutter", partial=True)
-        cursor_style = self.get_component_rich_style("document-view--cursor", partial=True)
         on_cursor = False
         if self.cursor is not None:
             cs = doc.sentences[self.cursor]
@@ -227,9 +261,10 @@ class DocumentView(ScrollView, can_focus=False):
             if s.is_claim and (found := self.mark_of(doc, s)):
                 mark = found
                 break
+        label = {"S": "supported", "C": "contradicted", "F": "fabricated"}.get(mark)
         segments = [
-            Segment("▌" if on_cursor else " ", gutter + cursor_style if on_cursor else gutter),
-            Segment(mark + " ", gutter),
+            Segment("▌" if on_cursor else " ", self._cached(("bar", None, False), pal)),
+            Segment(mark + " ", self._cached(("mark", label, False), pal)),
         ]
         pos = start
         while pos < end:

@@ -1,0 +1,105 @@
+"""Colours as the terminal receives them: every text cell of the main screen must read at WCAG AA
+(4.5:1) in a dark and a light theme, with three suspect shades and a colour per label.
+
+Computed from the segments the compositor hands to the terminal, not from the CSS we meant: the
+first release's snapshots passed while suspects rendered at 1.5:1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.color import Color as RichColor
+from textual.color import Color
+
+from reviewer.screens.review import ReviewScreen
+from reviewer.widgets.document_view import DocumentView
+from reviewer.widgets.palette import contrast, luminance
+from tests.hostile.helpers import drawn_segments
+from tests.ui.test_keys import make_app, ready
+
+
+def _rgb(c: RichColor) -> Color:
+    t = c.get_truecolor()
+    return Color(t.red, t.green, t.blue)
+
+
+def _graphic(ch: str) -> bool:
+    """Borders, scrollbars and the cursor bar: not text (box drawing and block elements)."""
+    return "\u2500" <= ch <= "\u259f"
+
+
+def low_contrast_cells(app) -> list[tuple[float, str]]:
+    bad = []
+    for seg in drawn_segments(app):
+        text = "".join(ch for ch in seg.text if not ch.isspace() and not _graphic(ch))
+        if not text or seg.style is None:
+            continue
+        fg, bg = seg.style.color, seg.style.bgcolor
+        assert fg is not None and bg is not None, f"{text!r} drawn in the terminal's colours"
+        if seg.style.reverse:
+            fg, bg = bg, fg
+        ratio = contrast(_rgb(fg), _rgb(bg))
+        if ratio < 4.5:
+            bad.append((round(ratio, 2), text[:30]))
+    return bad
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_every_text_cell_reads_at_aa(tmp_path: Path, theme: str, size: tuple[int, int]):
+    app = make_app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        app.theme = theme
+        await ready(pilot)
+        # Each label, a suspect under the cursor, noise on screen (the document's first line).
+        await pilot.press("f", "j", "s", "j", "c", "n")
+        await pilot.pause()
+        assert low_contrast_cells(app) == []
+        await pilot.press("j")  # the cursor on a tagged sentence, the panel showing evidence
+        await pilot.pause()
+        assert low_contrast_cells(app) == []
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_three_suspect_shades_dim_noise_and_a_colour_per_label(tmp_path: Path, theme: str):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.theme = theme
+        screen = await ready(pilot)
+        assert isinstance(screen, ReviewScreen)
+        view = screen.query_one(DocumentView)
+        view.cursor = None  # styles without the cursor
+        shades: dict[int, Color] = {}
+        claim_fg = noise_fg = background = None
+        for d, doc in enumerate(screen.corpus.documents):
+            screen._show_document(d, None)
+            await pilot.pause()
+            view.cursor = None
+            for s in doc.sentences:
+                style = view._style_for(s.index)
+                bg, fg = _rgb(style.bgcolor), _rgb(style.color)
+                if not s.is_claim:
+                    noise_fg = fg
+                    continue
+                level = screen._level_of(doc, s)
+                if level:
+                    shades.setdefault(level, bg)
+                else:
+                    claim_fg, background = fg, bg
+                assert contrast(fg, bg) >= 4.5
+        assert sorted(shades) == [1, 2, 3]
+        assert background is not None and claim_fg is not None and noise_fg is not None
+        # The shades differ from the page and from each other, visibly (at least 1.15:1 apart).
+        levels = [background, shades[1], shades[2], shades[3]]
+        for a, b in zip(levels, levels[1:], strict=False):
+            assert contrast(a, b) >= 1.15 or abs(a.r - b.r) + abs(a.g - b.g) + abs(a.b - b.b) > 60
+        # Noise is dimmer than claims: closer to the background.
+        assert contrast(noise_fg, background) < contrast(claim_fg, background)
+        assert contrast(noise_fg, background) >= 4.5
+        # A colour per label, and none of them the suspect shading's amber.
+        pal = view._palette()
+        colours = {pal.fg(c).hex for c in pal.labels.values()} | {pal.fg(pal.warning).hex}
+        assert len(colours) == 4
+        assert luminance(pal.noise) != luminance(pal.text)
