@@ -32,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchmarks.cli import facts_rows  # noqa: E402
 from benchmarks.synthetic import make_corpus  # noqa: E402
 from reviewer.core.corpus import Document, load_corpus, segment  # noqa: E402
 from reviewer.core.fact_table import group_facts  # noqa: E402
@@ -39,17 +40,6 @@ from reviewer.core.fact_table import group_facts  # noqa: E402
 DATA = ROOT / "benchmarks" / "data" / "news"
 WIKIBIO = ROOT.parent / "shared" / "data" / "wikibio-dev" / "dataset.json"
 SWAPS = ("number", "weekday", "duration", "name")
-
-
-def facts_rows(path: Path) -> tuple[list[dict], float]:
-    started = time.perf_counter()
-    out = subprocess.run(
-        [sys.executable, "-m", "reviewer", "facts", str(path), "--json"],
-        capture_output=True,
-        check=True,
-        text=True,
-    ).stdout
-    return [json.loads(line) for line in out.split("\n") if line], time.perf_counter() - started
 
 
 def _touches(row: dict, change: dict, odd_only: bool) -> bool:

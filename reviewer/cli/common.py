@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from reviewer.cli import UserError, warn
-from reviewer.core.corpus import Corpus, load_corpus
+from reviewer.core.corpus import Corpus, CorpusReader, load_corpus, plan_corpus
 from reviewer.core.printable import shown_path
 
 
@@ -50,3 +50,30 @@ class Progress:
     def close(self) -> None:
         if self.tty and self.last:
             print(file=sys.stderr)
+
+
+def stream_jsonl(
+    paths: Sequence[str],
+    verb: str,
+    lines_of: Callable[[CorpusReader, Progress], Iterable[list[str]]],
+) -> int:
+    """JSON Lines written as groups are done (``lines_of`` yields each group's lines): reading
+    the corpus and the work overlap, and the first lines appear before the last file is read.
+    Problems with files are reported as they are met; no document at all is a user error."""
+    reader = plan_corpus(list(paths) or ["seeds"])
+    progress = Progress(verb)
+    shown = 0
+    out = sys.stdout
+    for lines in lines_of(reader, progress):
+        out.write("".join(lines))
+        for problem in reader.problems[shown:]:
+            warn(str(problem))
+        shown = len(reader.problems)
+    out.flush()
+    progress.close()
+    for problem in reader.problems[shown:]:
+        warn(str(problem))
+    if not reader.documents_read:
+        where = ", ".join(shown_path(p) for p in paths) if paths else "seeds"
+        raise UserError(f"no documents to review in {where}")
+    return 0

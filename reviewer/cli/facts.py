@@ -13,9 +13,9 @@ import io
 import sys
 from typing import TYPE_CHECKING
 
-from reviewer.cli import UserError, warn
-from reviewer.cli.common import Progress, load_or_exit
-from reviewer.core.corpus import Corpus, plan_corpus
+from reviewer.cli import UserError
+from reviewer.cli.common import Progress, load_or_exit, stream_jsonl
+from reviewer.core.corpus import Corpus
 from reviewer.core.export import safe_cell
 from reviewer.core.fact_table import (
     DISPUTED,
@@ -24,7 +24,7 @@ from reviewer.core.fact_table import (
     corpus_facts,
     read_and_tabulate_jsonl,
 )
-from reviewer.core.printable import one_line, shown_path, visible
+from reviewer.core.printable import one_line, visible
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -36,7 +36,13 @@ CELL_FIELDS = ["group", "fact", "kind", "state", "majority", "doc", "value", "od
 def run(args: argparse.Namespace) -> int:
     groups = set(args.group) if args.group else None
     if args.json:
-        return _stream_json(args.paths, groups, args.disputed)
+        return stream_jsonl(
+            args.paths,
+            "tabulating",
+            lambda reader, progress: read_and_tabulate_jsonl(
+                reader, groups, args.disputed, progress
+            ),
+        )
     corpus = load_or_exit(args.paths)
     _check_groups(corpus, groups)
     progress = Progress("tabulating")
@@ -61,26 +67,6 @@ def _check_groups(corpus: Corpus, groups: set[str] | None) -> None:
         names = ", ".join(repr(g) if g else "'' (the top folder)" for g in sorted(known)[:8])
         more = f" (and {len(known) - 8} more)" if len(known) > 8 else ""
         raise UserError(f"no group named {missing[0]!r}; the groups are {names}{more}")
-
-
-def _stream_json(paths: list[str], groups: set[str] | None, disputed: bool) -> int:
-    reader = plan_corpus(list(paths) or ["seeds"])
-    progress = Progress("tabulating")
-    shown = 0
-    out = sys.stdout
-    for lines in read_and_tabulate_jsonl(reader, groups, disputed, progress):
-        out.write("".join(lines))
-        for problem in reader.problems[shown:]:
-            warn(str(problem))
-        shown = len(reader.problems)
-    out.flush()
-    progress.close()
-    for problem in reader.problems[shown:]:
-        warn(str(problem))
-    if not reader.documents_read:
-        where = ", ".join(shown_path(p) for p in paths) if paths else "seeds"
-        raise UserError(f"no documents to review in {where}")
-    return 0
 
 
 def _cells(rows: list[FactRow]) -> list[list[str]]:

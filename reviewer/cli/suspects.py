@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reviewer.cli import UserError, warn
-from reviewer.cli.common import Progress, load_or_exit
-from reviewer.core.corpus import plan_corpus
-from reviewer.core.printable import one_line, shown_path, visible
+from reviewer.cli import UserError
+from reviewer.cli.common import Progress, load_or_exit, stream_jsonl
+from reviewer.core.printable import one_line, visible
 from reviewer.core.suspects import Assessment, assess_corpus, read_and_assess_jsonl
 
 
@@ -16,7 +15,7 @@ def run(args: argparse.Namespace) -> int:
     if args.top < 0:
         raise UserError(f"--top must be 0 or more, not {args.top}")
     if args.json:
-        return _stream_json(args.paths)
+        return stream_jsonl(args.paths, "scoring", read_and_assess_jsonl)
     corpus = load_or_exit(args.paths)
     progress = Progress("scoring")
     everything: list[Assessment] = []
@@ -29,28 +28,6 @@ def run(args: argparse.Namespace) -> int:
         _print_table(rows, len(everything))
     else:
         _print_tsv(rows)
-    return 0
-
-
-def _stream_json(paths: list[str]) -> int:
-    """JSON Lines, one per claim, written as groups are scored: reading the corpus and
-    scoring it overlap, and the first lines appear before the last file is read."""
-    reader = plan_corpus(list(paths) or ["seeds"])
-    progress = Progress("scoring")
-    shown = 0
-    out = sys.stdout
-    for lines in read_and_assess_jsonl(reader, progress):
-        out.write("".join(lines))
-        for problem in reader.problems[shown:]:
-            warn(str(problem))
-        shown = len(reader.problems)
-    out.flush()
-    progress.close()
-    for problem in reader.problems[shown:]:
-        warn(str(problem))
-    if not reader.documents_read:
-        where = ", ".join(shown_path(p) for p in paths) if paths else "seeds"
-        raise UserError(f"no documents to review in {where}")
     return 0
 
 
