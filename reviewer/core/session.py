@@ -36,6 +36,7 @@ from .store import (
     Annotation,
     AnnotationSet,
     Evidence,
+    Key,
     Store,
     StoreChanged,
     StoreError,
@@ -48,7 +49,6 @@ from .store import (
     same,
 )
 
-Key = tuple[str, int, int]
 Ident = tuple[str, int, int, str]  # what makes an entry of the file unique: span and quote
 
 OK, FAILED, CHANGED = "ok", "failed", "changed"  # outcomes of one write

@@ -545,9 +545,7 @@ class Store:
         self._blobs: list[bytes] = []
 
     def render(self, annotations: Iterable[Annotation]) -> str:
-        parts = [header(self.annotator, self.corpus, self.extra)]
-        parts += map(rendered, sorted(annotations, key=sort_key))
-        return "\n".join(parts)
+        return dumps(self.annotator, self.corpus, annotations, self.extra)
 
     def _rebuild(self, annotations: Iterable[Annotation]) -> None:
         ordered = sorted(annotations, key=sort_key)
@@ -583,7 +581,6 @@ class Store:
         """
         try:
             if changed is None or self._keys is None:
-                self._keys = None
                 self._rebuild(annotations)
             else:
                 self._apply(changed)

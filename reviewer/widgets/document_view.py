@@ -17,6 +17,7 @@ from reviewer.core.printable import visible
 from reviewer.widgets.palette import Palette, palette
 
 GUTTER = 3  # cursor bar, then the sentence's mark (see ``mark_of``), then a space
+MARK_LABEL = {"S": "supported", "C": "contradicted", "F": "fabricated"}  # marks in a label's colour
 
 
 def wrap(text: str, width: int) -> list[tuple[int, int]]:
@@ -62,20 +63,7 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
 
 
 class DocumentView(ScrollView, can_focus=False):
-    """Renders only the visible rows; styles come from component classes."""
-
-    COMPONENT_CLASSES = {
-        "document-view--noise",
-        "document-view--suspect-1",
-        "document-view--suspect-2",
-        "document-view--suspect-3",
-        "document-view--supported",
-        "document-view--contradicted",
-        "document-view--fabricated",
-        "document-view--cursor",
-        "document-view--gutter",
-        "document-view--match",
-    }
+    """Renders only the visible rows; colours come from ``palette`` (solid, readable)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -185,15 +173,14 @@ class DocumentView(ScrollView, can_focus=False):
         return None
 
     def _palette(self) -> Palette:
-        """Solid colours for the current theme and background (see ``palette``); rebuilt when
-        either changes."""
+        """Solid colours for the current theme and background (see ``palette``); the styles
+        made from them are kept until the palette changes."""
         _, background = self.background_colors
-        key = (self.app.theme, background, self.styles.color)
-        if getattr(self, "_palette_key", None) != key:
-            self._palette_key = key
-            self._pal = palette(self.app, background, self.styles.color)
+        pal = palette(self.app, background, self.styles.color)
+        if pal is not getattr(self, "_pal", None):
+            self._pal = pal
             self._styles: dict[tuple[object, ...], Style] = {}
-        return self._pal
+        return pal
 
     def _style_for(self, index: int | None) -> Style:
         pal = self._palette()
@@ -261,7 +248,7 @@ class DocumentView(ScrollView, can_focus=False):
             if s.is_claim and (found := self.mark_of(doc, s)):
                 mark = found
                 break
-        label = {"S": "supported", "C": "contradicted", "F": "fabricated"}.get(mark)
+        label = MARK_LABEL.get(mark)
         segments = [
             Segment("▌" if on_cursor else " ", self._cached(("bar", None, False), pal)),
             Segment(mark + " ", self._cached(("mark", label, False), pal)),

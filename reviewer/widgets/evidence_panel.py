@@ -59,9 +59,15 @@ class EvidencePanel(VerticalScroll, can_focus=False):
         yield Static(id="evidence-body")
 
     def _styles(self):
+        """The style resolver for the current palette (rebuilt only when the theme changes:
+        ``show`` runs on every cursor move)."""
         body = self.query_one("#evidence-body", Static)
         _, background = body.background_colors
-        return _resolver(palette(self.app, background, body.styles.color))
+        pal = palette(self.app, background, body.styles.color)
+        if pal is not getattr(self, "_pal", None):
+            self._pal = pal
+            self._st = _resolver(pal)
+        return self._st
 
     def show(
         self,

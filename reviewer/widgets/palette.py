@@ -11,6 +11,7 @@ theme.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from rich.style import Style
@@ -92,7 +93,13 @@ class Palette:
 
 
 def palette(app: App, background: Color, text: Color) -> Palette:
-    """The palette of ``app``'s current theme over ``background`` (already solid)."""
+    """The palette of ``app``'s current theme over ``background``, for text drawn in ``text``:
+    built once per theme and colours (widgets ask on every render), the same object after."""
+    return _palette(app, app.theme, background, text)
+
+
+@functools.lru_cache(maxsize=32)
+def _palette(app: App, theme: str, background: Color, text: Color) -> Palette:
     background = background.with_alpha(1.0)
     if text.a < 1.0:  # a translucent foreground, drawn over the background: its real colour
         text = background.blend(text.with_alpha(1.0), text.a)
