@@ -13,7 +13,7 @@ import pytest
 
 from reviewer.app import ReviewerApp
 from reviewer.core import store as store_module
-from reviewer.core.corpus import load_corpus
+from reviewer.core.corpus import Corpus, load_corpus
 from reviewer.core.files import write_new
 from reviewer.core.session import Session
 from reviewer.core.store import Store, StoreError, load
@@ -28,6 +28,13 @@ BRIDGE = (
     "Officials said the Elm Street bridge will open to traffic on Tuesday, June 4.\n"
     "Residents have waited two years for the crossing to reopen after the flood.\n"
 )
+
+
+def bridge(tmp_path: Path) -> tuple[Path, Corpus, Path]:
+    """The bridge article in a corpus folder, loaded; and where ana's set goes."""
+    docs = tmp_path / "c"
+    write(docs / "bridge.txt", BRIDGE)
+    return docs, load_corpus([docs]).corpus, tmp_path / "annotations" / "ana.toml"
 
 
 def tables(path: Path) -> list[dict]:
@@ -47,10 +54,7 @@ def claim(corpus, doc_id: str, fragment: str):
 
 
 def test_a_deleted_tagged_line_never_takes_over_its_tagged_neighbour(tmp_path: Path):
-    docs = tmp_path / "c"
-    write(docs / "bridge.txt", BRIDGE)
-    path = tmp_path / "annotations" / "ana.toml"
-    corpus = load_corpus([docs]).corpus
+    docs, corpus, path = bridge(tmp_path)
     s = Session(corpus, path, "ana")
     s.tag(*claim(corpus, "bridge.txt", "Monday"), "supported")
     tuesday = claim(corpus, "bridge.txt", "Tuesday")
@@ -76,10 +80,7 @@ def test_a_deleted_tagged_line_never_takes_over_its_tagged_neighbour(tmp_path: P
 
 
 async def test_a_fuzzy_move_is_marked_in_the_file_and_the_app_until_confirmed(tmp_path: Path):
-    docs = tmp_path / "c"
-    write(docs / "bridge.txt", BRIDGE)
-    path = tmp_path / "annotations" / "ana.toml"
-    corpus = load_corpus([docs]).corpus
+    docs, corpus, path = bridge(tmp_path)
     s = Session(corpus, path, "ana")
     s.tag(*claim(corpus, "bridge.txt", "Monday"), "supported")
     s.tag(*claim(corpus, "bridge.txt", "Tuesday"), "contradicted")
@@ -115,10 +116,7 @@ async def test_a_fuzzy_move_is_marked_in_the_file_and_the_app_until_confirmed(tm
 
 
 def test_the_file_records_an_unconfirmed_move_with_the_old_quote(tmp_path: Path):
-    docs = tmp_path / "c"
-    write(docs / "bridge.txt", BRIDGE)
-    path = tmp_path / "annotations" / "ana.toml"
-    corpus = load_corpus([docs]).corpus
+    docs, corpus, path = bridge(tmp_path)
     s = Session(corpus, path, "ana")
     s.tag(*claim(corpus, "bridge.txt", "Tuesday"), "contradicted")
     s.close()
@@ -190,10 +188,7 @@ async def test_any_writer_failure_is_reported_later_saves_work_and_q_quits(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setattr(ReviewScreen, "RETRY_SECONDS", 0.05)
-    docs = tmp_path / "c"
-    write(docs / "bridge.txt", BRIDGE)
-    corpus = load_corpus([docs]).corpus
-    path = tmp_path / "annotations" / "ana.toml"
+    docs, corpus, path = bridge(tmp_path)
     app = ReviewerApp(corpus, Session(corpus, path, "ana"))
     real = store_module._chunk
     broken = {"on": True}
@@ -307,10 +302,7 @@ def test_an_unusable_state_folder_does_not_disable_the_lock(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setenv("XDG_STATE_HOME", str(write(tmp_path / "not-a-folder", "x")))
-    docs = tmp_path / "c"
-    write(docs / "bridge.txt", BRIDGE)
-    corpus = load_corpus([docs]).corpus
-    path = tmp_path / "annotations" / "ana.toml"
+    docs, corpus, path = bridge(tmp_path)
     first, second = Session(corpus, path, "ana"), Session(corpus, path, "ana")
     assert not first.read_only and second.read_only
     first.close()
@@ -318,10 +310,7 @@ def test_an_unusable_state_folder_does_not_disable_the_lock(
 
 
 def test_import_and_merge_honour_the_lock_of_an_open_window(tmp_path: Path):
-    docs = tmp_path / "c"
-    write(docs / "bridge.txt", BRIDGE)
-    corpus = load_corpus([docs]).corpus
-    path = tmp_path / "annotations" / "ana.toml"
+    docs, corpus, path = bridge(tmp_path)
     window = Session(corpus, path, "ana")  # open, nothing tagged yet: no file exists
     doc, s = claim(corpus, "bridge.txt", "Monday")
     record = (
@@ -351,10 +340,7 @@ def _outside_writer(path: Path, corpus, fragment: str, label: str) -> None:
 
 
 def test_a_file_changed_on_disk_is_merged_never_overwritten(tmp_path: Path):
-    docs = tmp_path / "c"
-    write(docs / "bridge.txt", BRIDGE)
-    corpus = load_corpus([docs]).corpus
-    path = tmp_path / "annotations" / "ana.toml"
+    docs, corpus, path = bridge(tmp_path)
     s = Session(corpus, path, "ana")
     s.tag(*claim(corpus, "bridge.txt", "Monday"), "supported")
     _outside_writer(path, corpus, "Tuesday", "contradicted")  # a git pull brings a tag
@@ -371,10 +357,7 @@ def test_a_file_changed_on_disk_is_merged_never_overwritten(tmp_path: Path):
 
 
 def test_a_changed_file_that_cannot_be_read_is_never_overwritten(tmp_path: Path):
-    docs = tmp_path / "c"
-    write(docs / "bridge.txt", BRIDGE)
-    corpus = load_corpus([docs]).corpus
-    path = tmp_path / "annotations" / "ana.toml"
+    docs, corpus, path = bridge(tmp_path)
     s = Session(corpus, path, "ana")
     s.tag(*claim(corpus, "bridge.txt", "Monday"), "supported")
     good = path.read_text()
@@ -393,10 +376,7 @@ async def test_the_app_picks_up_a_change_made_on_disk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setattr(ReviewScreen, "WATCH_SECONDS", 0.05)
-    docs = tmp_path / "c"
-    write(docs / "bridge.txt", BRIDGE)
-    corpus = load_corpus([docs]).corpus
-    path = tmp_path / "annotations" / "ana.toml"
+    docs, corpus, path = bridge(tmp_path)
     app = ReviewerApp(corpus, Session(corpus, path, "ana"))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.app.workers.wait_for_complete()
@@ -491,10 +471,7 @@ def test_exclusive_creation_lets_exactly_one_of_many_threads_win(tmp_path: Path)
 async def test_the_status_says_saved_only_once_the_file_holds_the_change(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    docs = tmp_path / "c"
-    write(docs / "bridge.txt", BRIDGE)
-    corpus = load_corpus([docs]).corpus
-    path = tmp_path / "annotations" / "ana.toml"
+    docs, corpus, path = bridge(tmp_path)
     app = ReviewerApp(corpus, Session(corpus, path, "ana"))
     gate = threading.Event()
     real = store_module.write_atomic

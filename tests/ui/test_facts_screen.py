@@ -14,6 +14,18 @@ from tests.ui.test_keys import make_app, on_disk, ready
 THURSDAY_DOC = "003_f5f94a018b5bb30d.txt"
 
 
+def column_of(screen: FactsScreen, doc_id: str) -> int:
+    """A document's column in the grid: after the fact and state columns."""
+    return 2 + [d.id for d in screen.docs].index(doc_id)
+
+
+async def to_column(pilot, screen: FactsScreen, doc_id: str) -> None:
+    """Walk the grid's cursor right to ``doc_id``'s column."""
+    column = column_of(screen, doc_id)
+    while screen.query_one(DataTable).cursor_column < column:
+        await pilot.press("right")
+
+
 async def open_table(pilot) -> FactsScreen:
     await pilot.press("t")
     await pilot.app.workers.wait_for_complete()
@@ -24,9 +36,7 @@ async def open_table(pilot) -> FactsScreen:
 
 
 def cell_plain(screen: FactsScreen, row: int, doc_id: str) -> str:
-    grid = screen.query_one(DataTable)
-    col = 2 + [d.id for d in screen.docs].index(doc_id)
-    return grid.get_cell_at((row, col)).plain
+    return screen.query_one(DataTable).get_cell_at((row, column_of(screen, doc_id))).plain
 
 
 async def test_t_opens_the_groups_disputed_facts_first(tmp_path: Path):
@@ -53,9 +63,7 @@ async def test_arrows_move_and_enter_jumps_to_the_sentence(tmp_path: Path):
         await ready(pilot)
         screen = await open_table(pilot)
         grid = screen.query_one(DataTable)
-        column = 2 + [d.id for d in screen.docs].index(THURSDAY_DOC)
-        while grid.cursor_column < column:
-            await pilot.press("right")
+        await to_column(pilot, screen, THURSDAY_DOC)
         await pilot.press("down", "up")
         assert grid.cursor_row == 0
         assert "Thursday's Victory Day parade" in str(screen.query_one("#facts-detail").render())
@@ -72,10 +80,7 @@ async def test_tag_from_the_grid_links_the_rows_other_cells_and_shows_the_label(
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         screen = await open_table(pilot)
-        grid = screen.query_one(DataTable)
-        column = 2 + [d.id for d in screen.docs].index(THURSDAY_DOC)
-        while grid.cursor_column < column:
-            await pilot.press("right")
+        await to_column(pilot, screen, THURSDAY_DOC)
         await pilot.press("c")
         await pilot.pause()
         (record,) = on_disk(app)
