@@ -14,6 +14,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from rich.color import Color as RichColor
+from rich.color import ColorSystem
 from rich.style import Style
 from textual.app import App
 from textual.color import Color
@@ -34,15 +36,30 @@ def contrast(a: Color, b: Color) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
+@functools.lru_cache(maxsize=4096)
+def quantised(c: Color) -> Color:
+    """``c`` as a 256-colour terminal draws it (tmux with TERM=xterm-256color, many SSH setups):
+    the nearest entry of the xterm palette, which can sit a long way from the truecolor."""
+    t = RichColor.from_rgb(c.r, c.g, c.b).downgrade(ColorSystem.EIGHT_BIT).get_truecolor()
+    return Color(t.red, t.green, t.blue)
+
+
+def worst_contrast(a: Color, b: Color) -> float:
+    """The contrast of ``a`` on ``b`` in truecolor or in 256 colours, whichever is lower."""
+    return min(contrast(a, b), contrast(quantised(a), quantised(b)))
+
+
+@functools.lru_cache(maxsize=4096)
 def readable(colour: Color, background: Color, minimum: float = AA) -> Color:
     """``colour`` made just light enough (on a dark background) or dark enough (on a light one)
-    to reach ``minimum`` contrast; it keeps its hue as long as it can."""
-    if contrast(colour, background) >= minimum:
+    to reach ``minimum`` contrast in truecolor and in 256 colours; it keeps its hue as long as
+    it can."""
+    if worst_contrast(colour, background) >= minimum:
         return colour
     target = Color(255, 255, 255) if luminance(background) < 0.18 else Color(0, 0, 0)
     for step in range(1, 21):
         c = colour.blend(target, step / 20)
-        if contrast(c, background) >= minimum:
+        if worst_contrast(c, background) >= minimum:
             return c
     return target
 
@@ -103,7 +120,7 @@ def _palette(app: App, theme: str, background: Color, text: Color) -> Palette:
     background = background.with_alpha(1.0)
     if text.a < 1.0:  # a translucent foreground, drawn over the background: its real colour
         text = background.blend(text.with_alpha(1.0), text.a)
-    if contrast(text, background) < AA:  # a widget colour meant for another background
+    if worst_contrast(text, background) < AA:  # a widget colour meant for another background
         text = _colour(app, "foreground", "#e0e0e0")
     text = readable(text, background)
     warning = _colour(app, "warning", "#ffa62b")
@@ -141,7 +158,7 @@ def _dimmed(text: Color, background: Color) -> Color:
     best = text
     for step in range(1, 40):
         c = text.blend(background, step / 40)
-        if contrast(c, background) < AA + 0.1:
+        if worst_contrast(c, background) < AA + 0.1:
             break
         best = c
     return best

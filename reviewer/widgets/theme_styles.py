@@ -9,9 +9,7 @@ from __future__ import annotations
 from rich.style import Style
 from textual.app import App
 
-# Labels and kinds as the reviewer meets them everywhere: supported green, contradicted red,
-# fabricated in the accent colour; conflicts red, unsupported details amber.
-LABEL_COLOUR = {"supported": "success", "contradicted": "error", "fabricated": "accent"}
+from reviewer.widgets.palette import palette, theme_background, theme_foreground
 
 
 def text_style(app: App, name: str, *, bold: bool = False, italic: bool = False) -> Style:
@@ -23,4 +21,7 @@ def text_style(app: App, name: str, *, bold: bool = False, italic: bool = False)
 
 
 def label_style(app: App, label: str) -> Style:
-    return text_style(app, LABEL_COLOUR[label], bold=True, italic=label == "fabricated")
+    """A label in the colour the document view draws it in (one mapping for the whole app:
+    supported green, contradicted red, fabricated violet), readable on the theme's background."""
+    pal = palette(app, theme_background(app), theme_foreground(app))
+    return Style(color=pal.fg(pal.labels[label]).rich_color, bold=True, italic=label == "fabricated")
