@@ -1,4 +1,4 @@
-"""Per-user state that is not annotation data: the resume cursor.
+"""Per-user state that is not annotation data: the resume cursor and the preferences.
 
 It lives in the user's state folder (``$XDG_STATE_HOME/reviewer``), not in ``annotations/``, so
 the annotation files stay pure data that diff and merge cleanly between reviewers. (The
@@ -62,3 +62,46 @@ def save_cursor(annotation_file: Path, cursor: Cursor) -> None:
         finally:
             os.close(fd)
         os.replace(tmp, target)
+
+
+# Preferences kept between sessions, per user (not per project: a reviewer's habits travel).
+ADVANCE = ("off", "claim", "suspect")  # after a tag: stay, next untagged claim, next suspect
+DEFAULT_SETTINGS: dict[str, object] = {"advance": "off"}
+
+
+def _settings_file() -> Path:
+    return state_dir() / "settings.json"
+
+
+def load_settings() -> dict[str, object]:
+    """The saved preferences, each checked; anything unreadable or unknown falls back to the
+    default (a broken settings file must never stop the app)."""
+    settings = dict(DEFAULT_SETTINGS)
+    try:
+        raw = json.loads(read_regular(_settings_file(), 64 * 1024))
+    except (OSError, FileRefused, ValueError):
+        return settings
+    if isinstance(raw, dict) and raw.get("advance") in ADVANCE:
+        settings["advance"] = raw["advance"]
+    return settings
+
+
+def save_setting(name: str, value: object) -> bool:
+    """Store one preference; False (and nothing raised) when the state folder is not writable."""
+    settings = load_settings()
+    settings[name] = value
+    target = _settings_file()
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:
+            os.write(fd, json.dumps(settings, indent=1, sort_keys=True).encode("ascii"))
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+    except OSError:
+        return False
+    return True

@@ -16,10 +16,13 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
     ]
 
-    def __init__(self, bindings: list[Binding], title: str = "reviewer keys") -> None:
+    def __init__(
+        self, bindings: list[Binding], title: str = "reviewer keys", legend: bool = False
+    ) -> None:
         super().__init__()
         self.listed = bindings
         self.title_text = title
+        self.legend = legend
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=True, expand=True, pad_edge=False)
@@ -27,9 +30,10 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("action")
         merged: dict[str, list[str]] = {}
         for b in self.listed:
-            merged.setdefault(b.tooltip or b.description, []).extend(
-                _pretty(k) for k in b.key.split(",")
-            )
+            description = b.tooltip or b.description
+            if b.key.isdigit():  # 1-9: one row, "sentence N" for the whole range
+                description = description.replace(f" {b.key} ", " N ")
+            merged.setdefault(description, []).extend(_pretty(k) for k in b.key.split(","))
         for description, keys in merged.items():
             unique = list(dict.fromkeys(keys))
             if len(unique) > 2 and all(k.isdigit() for k in unique):
@@ -42,11 +46,27 @@ class HelpScreen(ModalScreen[None]):
                 Text.assemble((self.title_text, "bold"), "  (escape closes)\n"), id="help-title"
             )
             yield Static(table)
+            if self.legend:
+                yield Static(LEGEND, id="help-legend")
             yield Static(
                 "\nEvery tag, note and evidence link is saved to disk the moment you make it.\n"
                 "ctrl+p opens the command palette, where every action is listed too.",
                 id="help-footer",
             )
+
+
+# What the marks and colours of the document view mean (one line of it is in the panel too).
+LEGEND = Text.assemble(
+    ("\nOn the screen\n", "bold"),
+    ("▌", "bold"), "  the cursor: the claim that keys act on\n",
+    ("!", "bold"), "  a suspect: the other documents do not back it up or say otherwise\n",
+    "   shading  how suspect: the deeper the shade, the higher the score (three levels)\n",
+    ("S C F", "bold"), "  tagged supported, contradicted, fabricated (in green, red, violet)\n",
+    ("?", "bold"), "  a tag a fuzzy match moved here after the text changed (y confirms)\n",
+    ("≠", "bold"), "  reviewers disagree (review --compare)\n",
+    "dim text  headings, captions and other lines that are not claims\n",
+    "In the list: tagged/claims per document, then untagged suspects (!N).",
+)  # fmt: skip
 
 
 def _pretty(key: str) -> str:

@@ -24,6 +24,7 @@ from reviewer.core.corpus import Corpus, Document, Sentence
 from reviewer.core.fact_table import FactRow
 from reviewer.core.printable import shown_path, visible
 from reviewer.core.session import CHANGED, OK, Change, ReadOnlyError, Session, StoreError
+from reviewer.core.state import ADVANCE, load_settings, save_setting
 from reviewer.core.suspects import (
     Assessment,
     Compact,
@@ -39,13 +40,19 @@ from reviewer.widgets.evidence_panel import EvidencePanel
 
 LABEL_LETTER = {"supported": "S", "contradicted": "C", "fabricated": "F"}
 Votes = dict[tuple[str, int, int], dict[str, str]]
-NARROW = 110  # below this width the evidence panel goes under the text
+# Below this width the evidence panel goes under the text: side by side, the text column would
+# get less than 60% of the screen (at 120 columns it was 44 cells, no wider than the panel).
+NARROW = 140
 
 
 def _key(keys: str, action: str, short: str, long: str, show: bool = True, **kw) -> Binding:
     """A binding: ``short`` labels it in the footer, ``long`` describes it in help and palette."""
     return Binding(keys, action, short, show=show, tooltip=long, **kw)
 
+
+# s, c and f share one footer entry ("s c f Tag"): at 80 columns the footer must still show
+# help and quit, which three long labels pushed off the screen.
+TAG = Binding.Group("Tag", compact=False)
 
 BINDINGS = [
     _key("j,down", "sentence(1)", "Next", "Next sentence (claims only)", id="sentence.next"),
@@ -87,16 +94,29 @@ BINDINGS = [
         id="document.previous",
         priority=True,
     ),
-    _key("s", "tag('supported')", "Supported", "Tag the sentence supported", id="tag.supported"),
+    _key(
+        "s",
+        "tag('supported')",
+        "Supported",
+        "Tag the sentence supported",
+        id="tag.supported",
+        group=TAG,
+    ),
     _key(
         "c",
         "tag('contradicted')",
         "Contradicted",
         "Tag the sentence contradicted",
         id="tag.contradicted",
+        group=TAG,
     ),
     _key(
-        "f", "tag('fabricated')", "Fabricated", "Tag the sentence fabricated", id="tag.fabricated"
+        "f",
+        "tag('fabricated')",
+        "Fabricated",
+        "Tag the sentence fabricated",
+        id="tag.fabricated",
+        group=TAG,
     ),
     _key("x", "clear", "Clear", "Clear the tag", False, id="tag.clear"),
     _key(
@@ -162,6 +182,52 @@ BINDINGS = [
         id="view.page_down",
     ),
     _key("pageup", "page(-1)", "Page up", "Scroll the text a page up", False, id="view.page_up"),
+    _key("home", "edge(-1)", "First claim", "First claim of the document", False, id="view.first"),
+    _key("end", "edge(1)", "Last claim", "Last claim of the document", False, id="view.last"),
+    _key(
+        "ctrl+o,backspace",
+        "back",
+        "Back",
+        "Back to where the cursor was before the last jump (n, g, d, search, home/end, a link)",
+        False,
+        id="history.back",
+    ),
+    _key(
+        "e",
+        "evidence_full",
+        "Evidence",
+        "Give the evidence panel the whole screen, or give it back (for small terminals)",
+        False,
+        id="evidence.full",
+    ),
+    _key(
+        "J", "panel(1)", "Panel down", "Scroll the evidence panel down", False, id="evidence.down"
+    ),
+    _key("K", "panel(-1)", "Panel up", "Scroll the evidence panel up", False, id="evidence.up"),
+    _key(
+        "m",
+        "mark",
+        "Mark",
+        "Mark the sentence as evidence to link to a tag elsewhere (then l on the tagged claim)",
+        False,
+        id="evidence.mark",
+    ),
+    _key(
+        "l",
+        "link_marked",
+        "Link marked",
+        "Link (or unlink) the marked sentence to the tag",
+        False,
+        id="evidence.link_marked",
+    ),
+    _key(
+        "A",
+        "advance",
+        "Advance",
+        "After a tag: stay, go to the next untagged claim, or to the next suspect (cycles; kept)",
+        False,
+        id="tag.advance",
+    ),
     _key("question_mark", "help", "Help", "Show every key", id="help.show"),
     _key("q", "quit", "Quit", "Quit (everything is already saved)", id="app.quit"),
 ]
@@ -179,6 +245,7 @@ class ReviewScreen(Screen[None]):
     RETRY_SECONDS = 2.0  # after a failed save (disk full, read-only folder), write again this soon
     WATCH_SECONDS = 2.0  # how often the annotation file is checked for changes by others
     BINDINGS = list[Binding | tuple[str, str] | tuple[str, str, str]](BINDINGS)
+    ALLOW_IN_MAXIMIZED_VIEW = "Footer, #status"  # e: the panel fills the screen, status stays
 
     class ScoresArrived(Message):
         def __init__(self, results: list[Compact], done: int, total: int, final: bool) -> None:
@@ -209,6 +276,12 @@ class ReviewScreen(Screen[None]):
         self._suspects_left: int | None = None  # untagged suspects, once every score is in
         # Fact tables by group, built on first opening: the documents do not change meanwhile.
         self.fact_tables: dict[str, list[FactRow]] = {}
+        # Where the cursor was in each document (tabbing back returns there), the positions to
+        # go back to after a jump (ctrl+o), and a sentence marked as evidence (m, then l).
+        self._doc_cursor: dict[int, int] = {}
+        self._back: list[tuple[int, int]] = []
+        self._marked: tuple[str, int] | None = None
+        self.settings = load_settings()
         self.session.listeners.append(self._on_change)
 
     # ------------------------------------------------------------------ layout
@@ -253,6 +326,9 @@ class ReviewScreen(Screen[None]):
         self.set_class(width < NARROW, "narrow")
 
     # ------------------------------------------------------------------ state helpers
+
+    def _position(self) -> tuple[int, int]:
+        return (self.doc_index, self.sentence_index if self.sentence_index is not None else -1)
 
     @property
     def doc(self) -> Document:
@@ -324,14 +400,25 @@ class ReviewScreen(Screen[None]):
     # ------------------------------------------------------------------ rendering
 
     def _show_document(self, index: int, sentence: int | None) -> None:
+        """Open a document at ``sentence``, or where the cursor last was in it, or its first
+        claim."""
+        if self.sentence_index is not None:
+            self._doc_cursor[self.doc_index] = self.sentence_index
         self.doc_index = index
+        if sentence is None:
+            sentence = self._doc_cursor.get(index)
         self.sentence_index = sentence if sentence is not None else nav.first_claim(self.doc)
         self.query_one(DocumentView).show(self.doc, self.sentence_index)
         self.query_one(DocumentList).select_document(index)
         self._refresh_panel()
 
-    def _move_to(self, position: tuple[int, int]) -> None:
+    def _move_to(self, position: tuple[int, int], jump: bool = False) -> None:
+        """Put the cursor on ``position``; a ``jump`` (not a step to a neighbour) can be undone
+        with ctrl+o."""
         d, i = position
+        if jump and self.sentence_index is not None and position != self._position():
+            self._back.append(self._position())
+            del self._back[:-100]
         if d != self.doc_index:
             self._show_document(d, i)
         else:
@@ -362,6 +449,9 @@ class ReviewScreen(Screen[None]):
             parts.append(self.scoring)
         if self.session.orphans:
             parts.append(f"{len(self.session.orphans)} orphaned (o)")
+        advance = self.settings.get("advance", "off")
+        if advance != "off":
+            parts.append(f"tag → next {'suspect' if advance == 'suspect' else 'untagged'} (A)")
         if self.session.read_only:
             parts.append("READ-ONLY")
         elif self.session.unsaved and self.session.save_error:
@@ -382,6 +472,12 @@ class ReviewScreen(Screen[None]):
         ):
             if change.before is None and change.after is not None:
                 self._suspects_left -= 1
+                if self._suspects_left == 0:
+                    self.notify(
+                        "Every suspect has been reviewed. g goes on to the untagged claims.",
+                        title="Suspects done",
+                        timeout=6,
+                    )
             elif change.before is not None and change.after is None:
                 self._suspects_left += 1
         d = self.corpus.index_of(doc_id)
@@ -480,20 +576,36 @@ class ReviewScreen(Screen[None]):
 
     # ------------------------------------------------------------------ actions
 
+    # Actions that change annotations: hidden (and refused with a reason) in a read-only window.
+    WRITING = ("tag", "clear", "note", "link", "link_marked", "undo", "redo", "confirm")
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        s = self.sentence
-        if action in ("tag", "clear", "note", "link", "undo", "redo") and self.session.read_only:
-            return None
-        if action == "link":
-            a = self.assessment(self.doc, s) if s else None
-            n = int(parameters[0]) if parameters else 0  # type: ignore[call-overload]
-            tagged = s is not None and self.session.get(self.doc, s) is not None
-            return True if (a is not None and n <= len(a.evidence) and tagged) else None
-        if action == "disagreement":
+        # Keys that cannot act stay enabled where the action can say why (o with no orphans,
+        # 9 with fewer evidence items); in a read-only window the writing keys leave the footer
+        # and on_key explains.
+        if action in self.WRITING and self.session.read_only:
+            return False
+        if action in ("disagreement", "accept_agreed"):
             return self.compare is not None
-        if action == "orphans":
-            return True if self.session.orphans else None
         return True
+
+    def on_key(self, event) -> None:
+        if not self.session.read_only:
+            return
+        for binding in self.BINDINGS:
+            if (
+                isinstance(binding, Binding)
+                and event.key in binding.key.split(",")
+                and binding.action.split("(")[0] in self.WRITING
+            ):
+                self.notify(
+                    f"Read-only: another window holds the lock on {self._shown_path}; "
+                    f"{binding.description.lower()} is not possible here.",
+                    severity="warning",
+                    timeout=4,
+                )
+                event.stop()
+                return
 
     def action_sentence(self, step: int) -> None:
         if self.sentence_index is None:
@@ -507,7 +619,10 @@ class ReviewScreen(Screen[None]):
             self.notify(f"No {what}.", timeout=3)
             if found is None:
                 return
-        self._move_to(found)
+        elif (found <= start) if step > 0 else (found >= start):
+            self.notify(f"Wrapped around: searched from the {'start' if step > 0 else 'end'}.",
+                        timeout=2)  # fmt: skip
+        self._move_to(found, jump=True)
 
     def action_suspect(self, step: int) -> None:
         if self.scoring:
@@ -534,6 +649,15 @@ class ReviewScreen(Screen[None]):
         n = len(self.corpus.documents)
         self._remember()
         self._show_document((self.doc_index + step) % n, None)
+
+    def on_document_view_sentence_clicked(self, message: DocumentView.SentenceClicked) -> None:
+        doc = self.doc
+        i = message.index
+        if not doc.sentences[i].is_claim:  # a click on a heading: the claim after it
+            i = nav.step_claim(doc, i, 1)
+            if not doc.sentences[i].is_claim:
+                return
+        self._move_to((self.doc_index, i))
 
     def on_document_list_document_selected(self, message: DocumentList.DocumentSelected) -> None:
         self._remember()
@@ -622,6 +746,31 @@ class ReviewScreen(Screen[None]):
         s = self.sentence
         if s is not None and self.tag_sentence(self.doc, s, label):
             self._remember()
+            self._advance()
+
+    def _advance(self) -> None:
+        """Tag-and-advance (A cycles it): on to the next untagged claim or suspect."""
+        mode = self.settings.get("advance", "off")
+        if mode == "claim":
+            self.action_untagged()
+        elif mode == "suspect":
+            self.action_suspect(1)
+
+    def action_advance(self) -> None:
+        mode = str(self.settings.get("advance", "off"))
+        mode = ADVANCE[(ADVANCE.index(mode) + 1) % len(ADVANCE)] if mode in ADVANCE else "off"
+        self.settings["advance"] = mode
+        kept = save_setting("advance", mode)
+        what = {
+            "off": "a tag keeps the cursor where it is",
+            "claim": "a tag moves on to the next untagged claim",
+            "suspect": "a tag moves on to the next untagged suspect",
+        }[mode]
+        self.notify(
+            f"After a tag: {what}." + ("" if kept else " (Could not save the setting.)"),
+            timeout=3,
+        )
+        self._refresh_status()
 
     def tag_sentence(
         self,
@@ -666,8 +815,19 @@ class ReviewScreen(Screen[None]):
     def action_link(self, n: int) -> None:
         s = self.sentence
         a = self.assessment(self.doc, s) if s else None
-        if s is None or a is None or n > len(a.evidence):
-            self.notify(f"No evidence sentence {n} for this sentence.", timeout=3)
+        if s is None or a is None:
+            self.notify("No evidence yet: this sentence is still being scored.", timeout=3)
+            return
+        if n > len(a.evidence):
+            count = len(a.evidence)
+            self.notify(
+                f"No evidence item {n}: this sentence has {count or 'no'} evidence "
+                f"item{'s' if count != 1 else ''}. m marks any sentence, l links it.",
+                timeout=3,
+            )
+            return
+        if self.session.get(self.doc, s) is None:
+            self.notify("Tag the sentence first (s, c or f), then link evidence.", timeout=3)
             return
         m = a.evidence[n - 1]
         ev_doc = self.corpus.get(m.doc)
@@ -703,7 +863,7 @@ class ReviewScreen(Screen[None]):
         d = self.corpus.index_of(doc_id)
         s = self.corpus.documents[d].sentence_at(start) if d is not None else None
         if move and d is not None and s is not None:
-            self._move_to((d, s.index))  # show the reviewer what changed
+            self._move_to((d, s.index), jump=True)  # show the reviewer what changed
         self._refresh_panel()
 
     def undo_change(self, move: bool = True) -> None:
@@ -734,9 +894,21 @@ class ReviewScreen(Screen[None]):
                 if not doc.sentences[i].is_claim:
                     self._show_document(d, None)
                     return
-            self._move_to((d, i))
+            self._move_to((d, i), jump=True)
 
-        self.app.push_screen(SearchScreen(self.corpus), done)
+        self.app.push_screen(SearchScreen(self.corpus, link=self._link_hit), done)
+
+    def _link_hit(self, d: int, i: int) -> str:
+        """From the search: link any sentence as evidence of the one under the cursor."""
+        s = self.sentence
+        if s is None or self.session.get(self.doc, s) is None:
+            return "Tag the sentence first (s, c or f), then link evidence."
+        if self.session.read_only:
+            return "Read-only: nothing can be linked in this window."
+        ev_doc = self.corpus.documents[d]
+        if ev_doc is self.doc and i == s.index:
+            return "A sentence cannot be its own evidence."
+        return self.link_evidence(self.doc, s, ev_doc, ev_doc.sentences[i])
 
     def action_facts(self) -> None:
         from reviewer.screens.facts import FactsScreen
@@ -745,7 +917,7 @@ class ReviewScreen(Screen[None]):
 
         def done(position: tuple[int, int] | None) -> None:
             if position is not None:
-                self._move_to(position)
+                self._move_to(position, jump=True)
             else:
                 self.query_one(DocumentView).refresh_all()  # tags made in the grid
                 self._refresh_panel()
@@ -755,16 +927,101 @@ class ReviewScreen(Screen[None]):
     def action_orphans(self) -> None:
         from reviewer.screens.orphans import OrphansScreen
 
+        if not self.session.orphans:
+            self.notify("No orphaned annotations: every tag has its sentence.", timeout=3)
+            return
         self.app.push_screen(OrphansScreen(self.session.orphans))
 
     def action_page(self, step: int) -> None:
+        """Scroll a page and take the cursor along: to the first claim on the new page (down)
+        or the last (up); at the end of the text, to the last (or first) claim."""
+        if self.sentence_index is None:
+            return
         view = self.query_one(DocumentView)
-        view.scroll_to(y=view.scroll_y + step * max(view.size.height - 2, 1), animate=False)
+        before = view.scroll_y
+        view.scroll_to(
+            y=before + step * max(view.size.height - 2, 1), animate=False, immediate=True
+        )
+        moved = int(view.scroll_y - before)
+        target = view.claim_near(view.row_of_sentence(self.sentence_index) + moved, step)
+        if not moved or target is None:
+            target = self._edge_claim(step)
+        if target is not None:
+            self._move_to((self.doc_index, target))
+
+    def _edge_claim(self, step: int) -> int | None:
+        claims = [s.index for s in self.doc.sentences if s.is_claim]
+        return (claims[-1] if step > 0 else claims[0]) if claims else None
+
+    def action_edge(self, step: int) -> None:
+        target = self._edge_claim(step)
+        if target is not None:
+            self._move_to((self.doc_index, target), jump=True)
+
+    def action_back(self) -> None:
+        while self._back:
+            d, i = self._back.pop()
+            if d < len(self.corpus.documents) and 0 <= i < len(self.corpus.documents[d].sentences):
+                self._move_to((d, i))
+                return
+        self.notify("Nothing to go back to: ctrl+o returns from a jump (n, g, search, …).",
+                    timeout=3)  # fmt: skip
+
+    def action_evidence_full(self) -> None:
+        panel = self.query_one(EvidencePanel)
+        if self.maximized is panel:
+            self.minimize()
+        else:
+            self.maximize(panel, container=False)
+
+    def action_panel(self, step: int) -> None:
+        panel = self.query_one(EvidencePanel)
+        panel.scroll_to(y=panel.scroll_y + step * max(panel.size.height - 2, 1), animate=False)
+
+    def action_mark(self) -> None:
+        s = self.sentence
+        if s is None:
+            return
+        self._marked = (self.doc.id, s.start)
+        self.notify("Marked as evidence. Go to a tagged claim and press l to link it.", timeout=3)
+
+    def action_link_marked(self) -> None:
+        s = self.sentence
+        marked = self._marked
+        ev_doc = self.corpus.get(marked[0]) if marked else None
+        ev_s = ev_doc.sentence_at(marked[1]) if ev_doc and marked else None
+        if ev_doc is None or ev_s is None:
+            self.notify("Nothing marked: m marks a sentence as evidence, l links it.", timeout=3)
+            return
+        if s is None or self.session.get(self.doc, s) is None:
+            self.notify("Tag the sentence first (s, c or f), then link evidence.", timeout=3)
+            return
+        if ev_doc is self.doc and ev_s.index == s.index:
+            self.notify("A sentence cannot be its own evidence.", timeout=3)
+            return
+        self.link_evidence(self.doc, s, ev_doc, ev_s)
+
+    def link_evidence(self, doc: Document, s: Sentence, ev_doc: Document, ev_s: Sentence) -> str:
+        """Link (or unlink) any sentence as evidence of a tagged one; says what happened."""
+        before = self.session.get(doc, s)
+        had = before is not None and any(
+            (e.doc, e.start) == (ev_doc.id, ev_s.start) for e in before.evidence
+        )
+        if self._guarded(lambda: self.session.toggle_evidence(doc, s, ev_doc, ev_s)) is None:
+            return "Not linked."
+        message = f"{'Unlinked' if had else 'Linked'} {visible(ev_doc.id)} as evidence."
+        self.notify(message, timeout=2)
+        return message
 
     def action_help(self) -> None:
         from reviewer.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(list(BINDINGS)))
+        shown = [
+            b
+            for b in BINDINGS
+            if self.compare is not None or not b.action.startswith(("disagreement", "accept"))
+        ]
+        self.app.push_screen(HelpScreen(shown, legend=True))
 
     def _remember(self) -> None:
         s = self.sentence

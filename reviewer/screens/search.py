@@ -1,6 +1,8 @@
-"""Search every document; enter jumps to the highlighted hit."""
+"""Search every document; enter jumps to the highlighted hit, ctrl+l links it as evidence."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -40,17 +42,34 @@ class SearchScreen(ModalScreen[tuple[int, int] | None]):
         Binding("escape", "cancel", "Cancel", id="search.cancel"),
         Binding("down", "move(1)", "Next hit", show=False, id="search.down"),
         Binding("up", "move(-1)", "Previous hit", show=False, id="search.up"),
+        Binding(
+            "ctrl+l",
+            "link",
+            "Link as evidence",
+            tooltip="Link (or unlink) the highlighted hit as evidence of the tagged sentence",
+            id="search.link",
+        ),
     ]
 
-    def __init__(self, corpus: Corpus, query: str = "") -> None:
+    def __init__(
+        self,
+        corpus: Corpus,
+        query: str = "",
+        link: Callable[[int, int], str] | None = None,
+    ) -> None:
         super().__init__()
         self.corpus = corpus
+        # Links hit (document, sentence) to the sentence under the cursor; says what it did.
+        self._link = link
         self._query = query
         self._hits: list[tuple[int, int, int]] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
-            yield Label("[b]Search all documents[/b]  enter jumps · ↑↓ choose · escape closes")
+            yield Label(
+                "[b]Search all documents[/b]  enter jumps · ↑↓ choose · ctrl+l links as "
+                "evidence · escape closes"
+            )
             yield Input(value=self._query, placeholder="text to find", id="search-input")
             yield Label("", id="search-count")
             yield OptionList(id="search-hits")
@@ -99,6 +118,13 @@ class SearchScreen(ModalScreen[tuple[int, int] | None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         d, s, _ = self._hits[event.option_index]
         self.dismiss((d, s))
+
+    def action_link(self) -> None:
+        hits = self.query_one("#search-hits", OptionList)
+        if self._link is None or hits.highlighted is None or not self._hits:
+            return
+        d, s, _ = self._hits[hits.highlighted]
+        self.query_one("#search-count", Label).update(self._link(d, s))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

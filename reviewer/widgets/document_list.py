@@ -57,9 +57,24 @@ class DocumentList(OptionList, can_focus=False):
             self._option_index[i] = len(self._rows)
             self._rows.append(i)
         self._group_sizes = {name: len(docs) for name, docs in groups.items()}
+        self._group_row = {row: n for n, row in enumerate(self._rows) if isinstance(row, str)}
+        self._group_docs: dict[str, list[int]] = {}
+        for i, doc in enumerate(corpus.documents):
+            self._group_docs.setdefault(doc.group, []).append(i)
         self._stats: list[DocumentStats] = []
         self._width = 0
         self._wanted: int | None = None  # row to highlight once the list is first built
+
+    def render_line(self, y: int):
+        if not self._width and self._stats and self.scrollable_content_region.width:
+            # The first frame after layout: build the entries now that the width is known,
+            # so the list is never drawn empty.
+            wanted = self._wanted
+            self.populate(self._stats)
+            if wanted is not None:
+                self.highlighted = wanted
+                self.call_later(self.scroll_to_highlight)
+        return super().render_line(y)
 
     def on_resize(self) -> None:
         width = self.scrollable_content_region.width
@@ -80,12 +95,23 @@ class DocumentList(OptionList, can_focus=False):
         options: list[Option] = []
         for row in self._rows:
             if isinstance(row, str):
-                title = one_line(row) or "(top level)"
-                header = Text(f"▾ {title} · {self._group_sizes[row]} docs", style="bold")
-                options.append(Option(header, disabled=True))
+                options.append(Option(self._header(row), disabled=True))
             else:
                 options.append(Option(self._prompt(row, stats[row]), id=f"doc-{row}"))
         self.set_options(options)
+
+    def _header(self, group: str) -> Text:
+        """A group's one-line header: its name (cut to fit), then its progress."""
+        stats = [self._stats[i] for i in self._group_docs.get(group, ()) if i < len(self._stats)]
+        tagged = sum(st.tagged for st in stats)
+        claims = sum(st.claims for st in stats)
+        left = sum(st.suspects_left for st in stats)
+        progress = f" {tagged}/{claims}" + (f" !{left}" if left else "")
+        width = max((self._width or 28) - 2, 12)
+        title = fit(one_line(group) or "(top level)", max(width - len(progress) - 2, 6))
+        text = Text(f"▾ {title}", style="bold")
+        text.append(progress, style=self._colours()["done"] if tagged == claims else "")
+        return text
 
     def _prompt(self, index: int, st: DocumentStats) -> Text:
         doc = self.corpus.documents[index]
@@ -137,6 +163,9 @@ class DocumentList(OptionList, can_focus=False):
             self._stats[index] = st
         if self._width:
             self._replace_prompt(index, self._prompt(index, st))
+            group = self.corpus.documents[index].group
+            if group in self._group_row:
+                self._replace_row(self._group_row[group], self._header(group))
 
     def _replace_prompt(self, index: int, prompt: Text) -> None:
         """Change one document's entry without re-laying out the list.
@@ -146,8 +175,10 @@ class DocumentList(OptionList, can_focus=False):
         is fitted to the width, the progress line too), so its height cannot change: drop only
         this entry's rendered lines and repaint its two rows."""
         row = self._option_index.get(index)
-        if row is None:
-            return
+        if row is not None:
+            self._replace_row(row, prompt)
+
+    def _replace_row(self, row: int, prompt: Text) -> None:
         option = self.get_option_at_index(row)
         option._set_prompt(prompt)
         cache = self._option_render_cache
@@ -157,7 +188,11 @@ class DocumentList(OptionList, can_focus=False):
         height = self._line_cache.heights.get(row)
         padding = self.get_component_styles("option-list--option").padding
         width = self.scrollable_content_region.width - padding.width
-        if line is None or height != self._get_visual(option).get_height(self.styles, width):  # type: ignore[arg-type]
+        if (
+            line is None
+            or width <= 0  # hidden (the evidence panel has the screen): laid out when shown
+            or height != self._get_visual(option).get_height(self.styles, width)  # type: ignore[arg-type]
+        ):
             self._clear_caches()  # not laid out yet, or it now wraps differently: in full
             return
         self.refresh_lines(line, height)

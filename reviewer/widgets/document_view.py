@@ -8,7 +8,9 @@ from collections.abc import Callable
 from rich.cells import get_character_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -65,6 +67,11 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
 class DocumentView(ScrollView, can_focus=False):
     """Renders only the visible rows; colours come from ``palette`` (solid, readable)."""
 
+    class SentenceClicked(Message):
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.document: Document | None = None
@@ -116,10 +123,14 @@ class DocumentView(ScrollView, can_focus=False):
         return max(self.scrollable_content_region.width - GUTTER, 8)
 
     def _rewrap(self) -> None:
-        if self.document is None:
+        if self.document is None or not self.scrollable_content_region.width:
+            # Not laid out yet: wrapping to a guessed width drew the first frame one word per
+            # line. render_line wraps once the width is known, before anything is drawn.
             self._rows = []
-        else:
-            self._rows = wrap(self.document.text, self._text_width())
+            self._row_starts = []
+            self._wrapped_width = -1
+            return
+        self._rows = wrap(self.document.text, self._text_width())
         self._row_starts = [r[0] for r in self._rows]
         self._wrapped_width = self._text_width()
         self._cache.clear()
@@ -127,7 +138,16 @@ class DocumentView(ScrollView, can_focus=False):
         self.refresh()
 
     def on_resize(self) -> None:
-        if self.document is not None and self._text_width() != self._wrapped_width:
+        self._ensure_wrapped()
+
+    def _ensure_wrapped(self) -> None:
+        """Wrap to the current width if it changed (or was unknown), keeping the cursor in
+        view."""
+        if (
+            self.document is not None
+            and self.scrollable_content_region.width
+            and self._text_width() != self._wrapped_width
+        ):
             self._rewrap()
             self.scroll_to_cursor(center=True)
 
@@ -150,9 +170,65 @@ class DocumentView(ScrollView, can_focus=False):
             region, animate=False, center=center, spacing=None, immediate=True, force=True
         )
 
+    def row_of_sentence(self, index: int) -> int:
+        return self._sentence_rows(index)[0]
+
+    def claim_near(self, row: int, step: int) -> int | None:
+        """The claim on ``row`` or, if none starts there, the next one in ``step``'s
+        direction that is on screen; None when the screen has none that way."""
+        shown = self.claims_in_view()
+        if not shown:
+            return None
+        rows = [self.row_of_sentence(i) for i in shown]
+        if step > 0:
+            return next((i for i, r in zip(shown, rows, strict=True) if r >= row), shown[-1])
+        return next(
+            (i for i, r in zip(reversed(shown), reversed(rows), strict=True) if r <= row), shown[0]
+        )
+
+    def claims_in_view(self) -> list[int]:
+        """Claims whose first row is on screen, in reading order."""
+        if self.document is None or not self._rows:
+            return []
+        top = int(self.scroll_y)
+        bottom = min(top + self.size.height, len(self._rows))
+        first = self._rows[top][0]
+        last = self._rows[bottom - 1][1]
+        out = []
+        begin = max(bisect_right(self._sentence_starts, first) - 1, 0)
+        for i in range(begin, len(self._sentence_starts)):
+            s = self.document.sentences[i]
+            if s.start > last:
+                break
+            if s.is_claim and top <= self._row_of(s.start) < bottom:
+                out.append(i)
+        return out
+
+    def on_click(self, event: events.Click) -> None:
+        """A click puts the cursor on the sentence under the pointer."""
+        if self.document is None:
+            return
+        row = event.y + int(self.scroll_y)
+        if not 0 <= row < len(self._rows):
+            return
+        start, end = self._rows[row]
+        text = self.document.text
+        cells = max(event.x - GUTTER, 0)
+        pos = start
+        while pos < end and cells > 0:
+            cells -= get_character_cell_size(text[pos])
+            pos += 1
+        index = self._sentence_index_at(min(pos, max(end - 1, start)))
+        if index is None:
+            index = self._sentence_index_at(start)
+        if index is not None:
+            self.post_message(self.SentenceClicked(index))
+
     # ------------------------------------------------------------------ rendering
 
     def render_line(self, y: int) -> Strip:
+        if self._wrapped_width < 0:
+            self._ensure_wrapped()  # the first frame after layout: the width is known now
         scroll_x, scroll_y = self.scroll_offset
         row = y + scroll_y
         width = self.scrollable_content_region.width

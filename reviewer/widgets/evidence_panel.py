@@ -55,6 +55,8 @@ def _resolver(pal: Palette):
 
 
 class EvidencePanel(VerticalScroll, can_focus=False):
+    ALLOW_MAXIMIZE = True  # e gives it the whole screen on a small terminal
+
     def compose(self):
         yield Static(id="evidence-body")
 

@@ -24,4 +24,5 @@ def label_style(app: App, label: str) -> Style:
     """A label in the colour the document view draws it in (one mapping for the whole app:
     supported green, contradicted red, fabricated violet), readable on the theme's background."""
     pal = palette(app, theme_background(app), theme_foreground(app))
-    return Style(color=pal.fg(pal.labels[label]).rich_color, bold=True, italic=label == "fabricated")
+    colour = pal.fg(pal.labels[label]).rich_color
+    return Style(color=colour, bold=True, italic=label == "fabricated")

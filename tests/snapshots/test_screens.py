@@ -1,4 +1,5 @@
-"""Snapshots of the screens at the two sizes reviewers use most (80x24 over SSH, 120x40)."""
+"""Snapshots of the screens at the sizes reviewers use (80x24 over SSH up to 160x50), in a dark
+and a light theme."""
 
 from __future__ import annotations
 
@@ -32,9 +33,23 @@ async def _tagged(pilot) -> None:
     await pilot.pause()
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-def test_main_screen(snap_compare, app: ReviewerApp, size: tuple[int, int]):
-    assert snap_compare(app, terminal_size=size, run_before=_tagged)
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (160, 50)])
+def test_main_screen(snap_compare, app: ReviewerApp, size: tuple[int, int], theme: str):
+    async def themed(pilot) -> None:
+        pilot.app.theme = theme
+        await _tagged(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=themed)
+
+
+def test_evidence_full_screen_at_80x24(snap_compare, app: ReviewerApp):
+    async def full(pilot) -> None:
+        await _tagged(pilot)
+        await pilot.press("e")  # the suspect under the cursor: reasons and evidence, full screen
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=full)
 
 
 def test_help_screen(snap_compare, app: ReviewerApp):

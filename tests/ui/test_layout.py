@@ -1,0 +1,115 @@
+"""The screen at every size: laid out from the first frame, the text given the room, the
+evidence reachable by keyboard on a small terminal, the keys that matter in the footer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reviewer.screens.review import ReviewScreen
+from reviewer.widgets.document_view import DocumentView
+from reviewer.widgets.evidence_panel import EvidencePanel
+from tests.hostile.helpers import drawn_text
+from tests.ui.test_keys import make_app, ready
+
+
+async def test_first_frame_is_already_laid_out(tmp_path: Path):
+    """No frame with the text wrapped one word per line or an empty document list."""
+    app = make_app(tmp_path)
+    frames: list[str] = []
+    display = app._display
+
+    def capture(screen, renderable):
+        if isinstance(screen, ReviewScreen) and renderable is not None and not frames:
+            frames.append(drawn_text(app))
+        return display(screen, renderable)
+
+    app._display = capture  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+    assert frames, "no frame of the review screen was drawn"
+    first = frames[0]
+    # The first claim of the first seed, on one row as wide as the text column allows.
+    listed = "\n".join(line.split("│")[0] for line in first.splitlines())
+    assert "000_3a2d" in listed and "tagged" in listed, first  # the list is filled
+    widest = max(len(line.split("│")[1].strip()) for line in first.splitlines() if "│" in line)
+    assert widest > 40, first
+
+
+@pytest.mark.parametrize("size", [(120, 40), (160, 50), (200, 50)])
+async def test_text_gets_at_least_sixty_percent_of_a_wide_terminal(tmp_path: Path, size):
+    app = make_app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        view = screen.query_one(DocumentView)
+        assert view.size.width >= 0.6 * size[0], (view.size.width, size)
+        panel = screen.query_one(EvidencePanel)
+        assert panel.region.width >= 30 and panel.region.height >= 8
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (160, 50)])
+async def test_footer_keeps_help_and_quit(tmp_path: Path, size):
+    app = make_app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        footer = drawn_text(app).splitlines()[-1]
+        for shown in ("? Help", "q Quit", "s c f Tag", "n Suspect", "u Undo"):
+            assert shown in footer, footer
+
+
+async def test_e_gives_the_evidence_the_whole_screen_at_80x24_and_keys_link_and_scroll(
+    tmp_path: Path,
+):
+    """A new user at 80x24: read a suspect, see its reasons and evidence, link one, tag, move on."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await ready(pilot)
+        while screen.scoring:
+            await pilot.pause(0.05)
+        await pilot.press("n", "c")  # a suspect, tagged contradicted
+        await pilot.pause()
+        a = screen.assessment(screen.doc, screen.sentence)
+        assert a is not None and a.evidence
+        await pilot.press("e")
+        await pilot.pause()
+        panel = screen.query_one(EvidencePanel)
+        assert screen.maximized is panel
+        assert panel.size.height >= 20
+        text = drawn_text(app)
+        assert "Closest in other documents" in text
+        assert "q Quit" in text.splitlines()[-1]  # the footer stays
+        # The first evidence item is on screen and 1 links it; the file says so.
+        first_words = " ".join(a.evidence[0].text.split()[:3])
+        assert first_words in " ".join(text.split()), (first_words, text)
+        await pilot.press("1")
+        await pilot.pause()
+        assert "✓ linked" in drawn_text(app)
+        saved = screen.session.get(screen.doc, screen.sentence)
+        assert saved is not None and len(saved.evidence) == 1
+        # J scrolls the panel by keyboard when there is more than a screen of it.
+        if panel.max_scroll_y > 0:
+            await pilot.press("J")
+            await pilot.pause()
+            assert panel.scroll_y > 0
+            await pilot.press("K")
+            await pilot.pause()
+            assert panel.scroll_y == 0
+        await pilot.press("e")
+        await pilot.pause()
+        assert screen.maximized is None
+        assert screen.query_one(DocumentView).size.height > 5
+
+
+async def test_resize_moves_the_panel_under_the_text_and_back(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await ready(pilot)
+        view, panel = screen.query_one(DocumentView), screen.query_one(EvidencePanel)
+        assert panel.region.x > view.region.x  # beside
+        await pilot.resize_terminal(90, 30)
+        await pilot.pause()
+        assert panel.region.y > view.region.y and panel.region.x == view.region.x  # under
+        await pilot.resize_terminal(160, 40)
+        await pilot.pause()
+        assert panel.region.x > view.region.x

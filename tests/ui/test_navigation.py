@@ -1,0 +1,185 @@
+"""Fewer keystrokes, fewer dead ends: press the keys, check the cursor, the screen and the file."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from reviewer.core import navigation as nav
+from reviewer.widgets.document_view import GUTTER, DocumentView
+from tests.hostile.helpers import drawn_text
+from tests.ui.test_keys import make_app, on_disk, ready
+
+
+def messages(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_each_document_remembers_its_cursor(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("j", "j", "j")
+        where = screen.sentence_index
+        await pilot.press("tab", "j", "shift+tab")
+        assert screen.doc_index == 0 and screen.sentence_index == where
+        await pilot.press("tab")
+        assert screen.sentence_index == nav.step_claim(screen.doc, nav.first_claim(screen.doc), 1)
+
+
+async def test_ctrl_o_and_backspace_go_back_after_jumps(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("j")
+        start = (screen.doc_index, screen.sentence_index)
+        await pilot.press("n")
+        after_n = (screen.doc_index, screen.sentence_index)
+        assert after_n != start
+        await pilot.press("end")
+        assert screen.sentence_index == [s.index for s in screen.doc.sentences if s.is_claim][-1]
+        await pilot.press("ctrl+o")
+        assert (screen.doc_index, screen.sentence_index) == after_n
+        await pilot.press("backspace")
+        assert (screen.doc_index, screen.sentence_index) == start
+        await pilot.press("ctrl+o")  # nothing left: it says so and stays
+        assert (screen.doc_index, screen.sentence_index) == start
+        assert any("Nothing to go back to" in m for m in messages(app))
+        await pilot.press("home")
+        assert screen.sentence_index == nav.first_claim(screen.doc)
+
+
+async def test_pagedown_and_space_take_the_cursor_along(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await ready(pilot)
+        view = screen.query_one(DocumentView)
+        await pilot.press("tab", "tab", "tab")  # a long document (56 claims)
+        first = screen.sentence_index
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert screen.sentence_index != first
+        assert screen.sentence_index in view.claims_in_view()  # the cursor is on screen
+        await pilot.press("space")
+        await pilot.pause()
+        assert screen.sentence_index in view.claims_in_view()
+        for _ in range(40):
+            await pilot.press("pagedown")
+        claims = [s.index for s in screen.doc.sentences if s.is_claim]
+        assert screen.sentence_index == claims[-1]
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert screen.sentence_index in view.claims_in_view()
+        assert screen.sentence_index != claims[-1]
+
+
+async def test_tag_and_advance_moves_on_and_the_setting_is_kept(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("A")  # off -> next untagged claim
+        assert "next untagged claim" in messages(app)[-1]
+        where = screen.sentence_index
+        await pilot.press("s")
+        assert screen.sentence_index == nav.step_claim(screen.doc, where, 1)
+        await pilot.press("A")  # -> next suspect
+        await pilot.press("f")
+        assert screen.sentence is not None
+        a = screen.assessments.get((screen.doc.id, screen.sentence.start))
+        assert nav.is_suspect(a) and not screen._is_tagged(screen.doc, screen.sentence)
+        assert "tag → next suspect (A)" in str(screen.query_one("#status").render())
+        assert [x["label"] for x in on_disk(app)] == ["supported", "fabricated"]
+    # A new session starts with the setting the reviewer left.
+    state = Path(os.environ["XDG_STATE_HOME"]) / "reviewer" / "settings.json"
+    assert json.loads(state.read_text())["advance"] == "suspect"
+    app2 = make_app(tmp_path / "second")
+    async with app2.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        assert screen.settings["advance"] == "suspect"
+        await pilot.press("A")  # -> off: the cursor stays after a tag
+        where = screen.sentence_index
+        await pilot.press("s")
+        assert screen.sentence_index == where
+
+
+async def test_keys_that_cannot_act_say_why(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("o")
+        assert "No orphaned annotations" in messages(app)[-1]
+        await pilot.press("n", "s")
+        count = len(screen.assessment(screen.doc, screen.sentence).evidence)
+        assert count < 9
+        await pilot.press("9")
+        assert f"No evidence item 9: this sentence has {count or 'no'}" in messages(app)[-1]
+        await pilot.press("j", "1")  # untagged
+        assert "Tag the sentence first" in messages(app)[-1]
+        second = make_app(tmp_path)
+        assert second.session.read_only
+        async with second.run_test(size=(120, 40)) as pilot2:
+            await ready(pilot2)
+            footer = drawn_text(second).splitlines()[-1]
+            assert "Tag" not in footer and "Undo" not in footer  # hidden where they cannot act
+            before = on_disk(app)
+            await pilot2.press("f", "x")
+            assert "Read-only" in messages(second)[-1]
+            assert on_disk(app) == before
+
+
+async def test_mark_any_sentence_and_link_it_as_evidence(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("tab", "j", "j", "m")  # a sentence in the second document
+        marked = screen.doc.sentence_text(screen.sentence)
+        await pilot.press("shift+tab", "l")  # untagged: refused with the reason
+        assert "Tag the sentence first" in messages(app)[-1]
+        await pilot.press("c", "l")
+        (saved,) = on_disk(app)
+        assert [e["quote"] for e in saved["evidence"]] == [marked]
+        await pilot.press("l")  # again: unlinked
+        (saved,) = on_disk(app)
+        assert saved.get("evidence", []) == []
+
+
+async def test_search_hit_links_as_evidence_with_ctrl_l(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("s", "slash", *"lukashenko")
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert "Linked" in str(app.screen.query_one("#search-count").render())
+        await pilot.press("escape")
+        (saved,) = on_disk(app)
+        assert "Lukashenko" in saved["evidence"][0]["quote"]
+        assert screen.sentence_index == nav.first_claim(screen.doc)  # the cursor did not move
+
+
+async def test_click_puts_the_cursor_on_the_sentence(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        view = screen.query_one(DocumentView)
+        target = nav.step_claim(screen.doc, nav.step_claim(screen.doc, screen.sentence_index, 1), 1)
+        start = screen.doc.sentences[target].start
+        row = view._row_of(start)
+        column = GUTTER + (start - view._rows[row][0]) + 1  # just inside its first character
+        await pilot.click(DocumentView, offset=(column, row - int(view.scroll_y)))
+        await pilot.pause()
+        assert screen.sentence_index == target
+
+
+async def test_every_reviewed_suspect_is_announced(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        left = screen._suspects_left
+        assert left
+        for _ in range(left):
+            await pilot.press("n", "s")
+        assert screen._suspects_left == 0
+        assert any("Every suspect has been reviewed" in m for m in messages(app))
