@@ -18,16 +18,23 @@ class ReviewerApp(App[None]):
     TITLE = "reviewer"
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, corpus: Corpus, session: Session, compare: Votes | None = None) -> None:
+    def __init__(
+        self,
+        corpus: Corpus,
+        session: Session,
+        compare: Votes | None = None,
+        compare_details: dict | None = None,
+    ) -> None:
         super().__init__()
         self.corpus = corpus
         self.session = session
         self.compare = compare
+        self.compare_details = compare_details or {}
         # Scoring may use worker processes; they must be set up before Textual captures stderr.
         prepare_workers(sum(len(d.claims) for d in corpus.documents))
 
     def get_default_screen(self) -> Screen:
-        return ReviewScreen(self.corpus, self.session, self.compare)
+        return ReviewScreen(self.corpus, self.session, self.compare, self.compare_details)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

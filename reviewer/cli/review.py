@@ -27,8 +27,11 @@ def default_annotator() -> str:
     return name or "reviewer"
 
 
-def compare_votes(files: list[str], corpus: Corpus) -> dict[tuple[str, int, int], dict[str, str]]:
-    """Each compared annotator's label per sentence, re-anchored to the documents as they are."""
+def compare_votes(
+    files: list[str], corpus: Corpus, details: dict | None = None
+) -> dict[tuple[str, int, int], dict[str, str]]:
+    """Each compared annotator's label per sentence, re-anchored to the documents as they are;
+    ``details``, when given, receives each annotator's note and linked evidence per sentence."""
     from reviewer.core.export import ExportError, load_sets
     from reviewer.core.session import anchor_to
 
@@ -52,6 +55,8 @@ def compare_votes(files: list[str], corpus: Corpus) -> dict[tuple[str, int, int]
             )
         for a in result.anchored:
             votes.setdefault(a.key, {})[s.annotator] = a.label
+            if details is not None and (a.note or a.evidence):
+                details.setdefault(a.key, {})[s.annotator] = (a.note, [e.doc for e in a.evidence])
     return votes
 
 
@@ -72,7 +77,8 @@ def open_session(args: argparse.Namespace, corpus) -> Session:
 
 def run(args: argparse.Namespace) -> int:
     corpus = load_or_exit(args.paths)
-    votes = compare_votes(args.compare, corpus) if args.compare else None
+    details: dict = {}
+    votes = compare_votes(args.compare, corpus, details) if args.compare else None
     session = open_session(args, corpus)
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         session.close()
@@ -83,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     # (write, fsync, rename) must win the GIL back from the UI thread. At the default 5 ms a
     # save with 10,000 annotations waited 20-25 ms for hand-offs; at 1 ms, a few.
     sys.setswitchinterval(0.001)
-    ReviewerApp(corpus, session, votes).run()
+    ReviewerApp(corpus, session, votes, details).run()
     session.close()  # everything is on disk (or reported unsaved) and the lock is released
     if not multiprocessing.active_children():
         # Tearing down an interpreter that holds a large corpus and its scores frees millions

@@ -146,7 +146,6 @@ BINDINGS = [
         "disagreement(1)",
         "Disagreement",
         "Next disagreement between reviewers not yet adjudicated (--compare)",
-        False,
         id="disagreement.next",
     ),
     _key(
@@ -158,6 +157,14 @@ BINDINGS = [
         id="disagreement.previous",
     ),
     _key("slash", "search", "Search", "Search all documents", id="search.open"),
+    _key(
+        "ctrl+f",
+        "find_document",
+        "Find doc",
+        "Find a document by name (fuzzy) and open it",
+        False,
+        id="document.find",
+    ),
     _key(
         "t",
         "facts",
@@ -255,12 +262,23 @@ class ReviewScreen(Screen[None]):
             self.total = total
             self.final = final
 
-    def __init__(self, corpus: Corpus, session: Session, compare: Votes | None = None) -> None:
+    def __init__(
+        self,
+        corpus: Corpus,
+        session: Session,
+        compare: Votes | None = None,
+        compare_details: dict | None = None,
+    ) -> None:
         super().__init__()
         self.corpus = corpus
         self.session = session
-        # Adjudication: each compared annotator's label per sentence (None: not comparing).
+        # Adjudication: each compared annotator's label per sentence (None: not comparing),
+        # and their notes and linked evidence (note, [document ids]) where they left any.
         self.compare = compare
+        self.compare_details: dict = compare_details or {}
+        self._disputed_keys = [
+            key for key, v in (compare or {}).items() if len(set(v.values())) > 1
+        ]
         # Score and kind of every claim; full assessments are expanded only when shown.
         self.assessments: dict[tuple[str, int], Scored] = {}
         self._expanded: dict[tuple[str, int], Assessment] = {}
@@ -437,7 +455,10 @@ class ReviewScreen(Screen[None]):
             position = f"{self.doc.id} · claim {number} of {len(claims)}"
             a = self.assessment(self.doc, s)
             votes = sorted(self._votes(self.doc, s).items()) if self.compare is not None else None
-            self.query_one(EvidencePanel).show(position, a, self.session.get(self.doc, s), votes)
+            details = self.compare_details.get((self.doc.id, s.start, s.end), {})
+            self.query_one(EvidencePanel).show(
+                position, a, self.session.get(self.doc, s), votes, details
+            )
         self._refresh_status()
 
     def _refresh_status(self) -> None:
@@ -447,6 +468,9 @@ class ReviewScreen(Screen[None]):
             parts.append(f"{self._suspects_left} suspects left")
         else:
             parts.append(self.scoring)
+        if self.compare is not None:
+            left = sum(1 for key in self._disputed_keys if self.session.annotation(key) is None)
+            parts.append(f"{left} disagreement{'s' if left != 1 else ''} left (d)")
         if self.session.orphans:
             parts.append(f"{len(self.session.orphans)} orphaned (o)")
         advance = self.settings.get("advance", "off")
@@ -660,8 +684,15 @@ class ReviewScreen(Screen[None]):
         self._move_to((self.doc_index, i))
 
     def on_document_list_document_selected(self, message: DocumentList.DocumentSelected) -> None:
+        self._open_document(message.index)
+
+    def _open_document(self, index: int) -> None:
+        """Open a document chosen by name (list, finder): a jump that ctrl+o takes back."""
+        if self.sentence_index is not None and index != self.doc_index:
+            self._back.append(self._position())
+            del self._back[:-100]
         self._remember()
-        self._show_document(message.index, None)
+        self._show_document(index, None)
 
     def _guarded(self, fn) -> Change | None:
         try:
@@ -897,6 +928,20 @@ class ReviewScreen(Screen[None]):
             self._move_to((d, i), jump=True)
 
         self.app.push_screen(SearchScreen(self.corpus, link=self._link_hit), done)
+
+    def action_find_document(self) -> None:
+        def opener(d: int):
+            def open_it() -> None:
+                self._open_document(d)
+
+            return open_it
+
+        commands = []
+        for d, doc in enumerate(self.corpus.documents):
+            st = self._stats(d)
+            left = f" · {st.suspects_left} suspect" if st.suspects_left else ""
+            commands.append((visible(doc.id), opener(d), f"{st.tagged}/{st.claims} tagged{left}"))
+        self.app.search_commands(commands, placeholder="Find a document by name…")
 
     def _link_hit(self, d: int, i: int) -> str:
         """From the search: link any sentence as evidence of the one under the cursor."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.style import Style
+from rich.table import Table
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -11,6 +14,7 @@ from reviewer.core.limits import NOTE_SHOWN_CHARS
 from reviewer.core.printable import one_line, visible
 from reviewer.core.store import Annotation
 from reviewer.core.suspects import Assessment
+from reviewer.widgets.document_list import fit
 from reviewer.widgets.palette import Palette, palette
 
 KIND_STYLE = {
@@ -54,6 +58,45 @@ def _resolver(pal: Palette):
     return st
 
 
+# The marks of the document view in one line (? lists them in full).
+LEGEND = "▌ cursor · ! suspect, shade = how suspect · S C F your tags · ? moved · ? help"
+
+
+class _Body:
+    """The panel's text: runs of ``Text``, and blocks whose wrapped lines stay indented under
+    their item (a quote under its evidence number, a reason after its bullet)."""
+
+    def __init__(self) -> None:
+        self.parts: list[RenderableType] = []
+        self.text = Text()
+
+    def append(self, s: str, style: Style | str = "") -> None:
+        self.text.append(s, style=style)
+
+    def _flush(self) -> None:
+        if self.text.plain.endswith("\n"):
+            self.text.right_crop(1)  # each part is its own line already
+        if self.text.plain or self.parts:
+            self.parts.append(self.text)
+        self.text = Text()
+
+    def indented(self, s: str, style: Style | str = "", indent: int = 2) -> None:
+        self._flush()
+        self.parts.append(Padding(Text(s, style=style), (0, 0, 0, indent)))
+
+    def bullet(self, s: str, style: Style | str = "") -> None:
+        self._flush()
+        grid = Table.grid(padding=(0, 1, 0, 0))
+        grid.add_column(width=1, no_wrap=True)
+        grid.add_column(ratio=1)
+        grid.add_row(Text("•", style=style), Text(s, style=style))
+        self.parts.append(grid)
+
+    def renderable(self) -> Group:
+        self._flush()
+        return Group(*self.parts)
+
+
 class EvidencePanel(VerticalScroll, can_focus=False):
     ALLOW_MAXIMIZE = True  # e gives it the whole screen on a small terminal
 
@@ -77,9 +120,10 @@ class EvidencePanel(VerticalScroll, can_focus=False):
         assessment: Assessment | None,
         annotation: Annotation | None,
         others: list[tuple[str, str]] | None = None,
+        details: dict[str, tuple[str, list[str]]] | None = None,
     ) -> None:
         st = self._styles()
-        t = Text()
+        t = _Body()
         t.append(visible(position) + "\n", style=st("dim"))
         if annotation is not None:
             t.append("Tagged ", style=st("bold"))
@@ -90,7 +134,7 @@ class EvidencePanel(VerticalScroll, can_focus=False):
             if annotation.unconfirmed:
                 t.append("Moved here by a fuzzy match", style=st("bold yellow"))
                 t.append(" (y confirms, x clears). It was:\n", style=st(""))
-                t.append(f"  {visible(annotation.anchor_quote)}\n", style=st("italic"))
+                t.indented(visible(annotation.anchor_quote), style=st("italic"))
             if annotation.note:
                 t.append("Note: ", style=st("bold"))
                 note = annotation.note
@@ -106,6 +150,13 @@ class EvidencePanel(VerticalScroll, can_focus=False):
                 t.append(f"{one_line(who)} ", style=st(""))
                 t.append(label, style=st(LABEL_STYLE.get(label, "dim")))
             t.append("\n")
+            for who, (note, evidence) in sorted((details or {}).items()):
+                said = []
+                if note:
+                    said.append(f"note: {one_line(note)}")
+                if evidence:
+                    said.append("evidence: " + ", ".join(one_line(d) for d in evidence))
+                t.indented(f"{one_line(who)}: " + " · ".join(said), style=st("italic"))
         if assessment is None:
             t.append("\nScoring…", style=st("dim"))
         else:
@@ -113,23 +164,27 @@ class EvidencePanel(VerticalScroll, can_focus=False):
             t.append(assessment.kind, style=st(KIND_STYLE.get(assessment.kind, "")))
             t.append(f"  score {assessment.score:.2f}\n")
             for reason in assessment.reasons:
-                t.append(f"• {visible(reason)}\n")
+                t.bullet(visible(reason), style=st(""))
             if assessment.receipts:
                 t.append("Checked", style=st("bold"))
                 t.append("  (what was searched for each unsupported detail)\n", style=st("dim"))
                 for r in assessment.receipts:
-                    t.append(f"  {visible(r.line())}\n")
+                    t.indented(visible(r.line()), style=st(""))
             if assessment.evidence:
                 t.append("\nClosest in other documents", style=st("bold"))
                 t.append("  (1-9 links as evidence)\n", style=st("dim"))
             linked = {(e.doc, e.start, e.end) for e in annotation.evidence} if annotation else set()
+            # One line per item heading: a long grouped name is cut in its middle, not wrapped.
+            name_width = max(self.scrollable_content_region.width - 24, 12)
             for n, m in enumerate(assessment.evidence, 1):
                 t.append(f"{n} ", style=st("bold reverse"))
-                t.append(f" {one_line(m.doc)} ", style=st("bold"))
+                t.append(f" {fit(one_line(m.doc), name_width)} ", style=st("bold"))
                 t.append(f"{m.similarity:.2f} ")
                 t.append(m.stance, style=st(STANCE_STYLE.get(m.stance, "")))
                 if (m.doc, m.start, m.end) in linked:
                     t.append("  ✓ linked", style=st("bold cyan"))
-                t.append(f"\n  {visible(m.text)}\n", style=st(""))
-        self.query_one("#evidence-body", Static).update(t)
+                t.indented(visible(m.text), style=st(""))
+        t.append("\n")
+        t.append(LEGEND, style=st("dim"))
+        self.query_one("#evidence-body", Static).update(t.renderable())
         self.scroll_home(animate=False)

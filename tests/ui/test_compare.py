@@ -11,6 +11,7 @@ from reviewer.core.corpus import load_corpus
 from reviewer.core.session import Session
 from reviewer.screens.review import ReviewScreen
 from tests.conftest import SEEDS
+from tests.hostile.helpers import drawn_text
 
 
 async def test_compare_mode_walks_disagreements_and_records_votes(tmp_path: Path):
@@ -25,9 +26,14 @@ async def test_compare_mode_walks_disagreements_and_records_votes(tmp_path: Path
         for doc, n, label in tags:
             s.tag(doc, doc.claims[n], label)
         s.close()
-    votes = compare_votes([str(tmp_path / "ana.toml"), str(tmp_path / "bo.toml")], corpus)
+    bo = Session(corpus, tmp_path / "bo.toml", "bo")
+    bo.set_note(d0, d0.claims[3], "the quote is in the wire copy")
+    bo.toggle_evidence(d0, d0.claims[3], d2, d2.claims[0])
+    bo.close()
+    details: dict = {}
+    votes = compare_votes([str(tmp_path / "ana.toml"), str(tmp_path / "bo.toml")], corpus, details)
     session = Session(corpus, tmp_path / "adjudicated.toml", "adjudicated")
-    app = ReviewerApp(corpus, session, votes)
+    app = ReviewerApp(corpus, session, votes, details)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
@@ -35,14 +41,20 @@ async def test_compare_mode_walks_disagreements_and_records_votes(tmp_path: Path
         assert isinstance(screen, ReviewScreen)
         await pilot.press("d")
         assert screen.sentence == d0.claims[3]
-        panel = str(screen.query_one("#evidence-body").render())
+        panel = drawn_text(app)
         assert "ana fabricated" in panel and "bo supported" in panel
+        # Each reviewer's note and evidence, the disagreements left, d in the footer.
+        assert "bo: note: the quote is in the wire copy · evidence: " + d2.id in panel
+        assert "2 disagreements left (d)" in panel
+        assert "d Disagreement" in panel.splitlines()[-1]
         await pilot.press("d")
         assert (screen.doc, screen.sentence) == (d2, d2.claims[1])
         await pilot.press("D")
         assert screen.sentence == d0.claims[3]
         await pilot.press("f", "d")  # adjudicated: d now skips it
         assert (screen.doc, screen.sentence) == (d2, d2.claims[1])
+        await pilot.pause()
+        assert "1 disagreement left (d)" in drawn_text(app)
     data = tomllib.loads((tmp_path / "adjudicated.toml").read_text())
     (a,) = data["annotation"]
     assert a["label"] == "fabricated" and a["votes"] == {"ana": "fabricated", "bo": "supported"}

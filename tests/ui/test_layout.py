@@ -71,9 +71,17 @@ async def test_e_gives_the_evidence_the_whole_screen_at_80x24_and_keys_link_and_
         await pilot.pause()
         a = screen.assessment(screen.doc, screen.sentence)
         assert a is not None and a.evidence
+        # Under the text the panel has a few rows; J/K scroll it by keyboard.
+        panel = screen.query_one(EvidencePanel)
+        assert panel.max_scroll_y > 0
+        await pilot.press("J")
+        await pilot.pause()
+        assert panel.scroll_y > 0
+        await pilot.press("K")
+        await pilot.pause()
+        assert panel.scroll_y == 0
         await pilot.press("e")
         await pilot.pause()
-        panel = screen.query_one(EvidencePanel)
         assert screen.maximized is panel
         assert panel.size.height >= 20
         text = drawn_text(app)
@@ -87,14 +95,6 @@ async def test_e_gives_the_evidence_the_whole_screen_at_80x24_and_keys_link_and_
         assert "✓ linked" in drawn_text(app)
         saved = screen.session.get(screen.doc, screen.sentence)
         assert saved is not None and len(saved.evidence) == 1
-        # J scrolls the panel by keyboard when there is more than a screen of it.
-        if panel.max_scroll_y > 0:
-            await pilot.press("J")
-            await pilot.pause()
-            assert panel.scroll_y > 0
-            await pilot.press("K")
-            await pilot.pause()
-            assert panel.scroll_y == 0
         await pilot.press("e")
         await pilot.pause()
         assert screen.maximized is None

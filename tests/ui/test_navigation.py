@@ -183,3 +183,20 @@ async def test_every_reviewed_suspect_is_announced(tmp_path: Path):
             await pilot.press("n", "s")
         assert screen._suspects_left == 0
         assert any("Every suspect has been reviewed" in m for m in messages(app))
+
+
+async def test_ctrl_f_finds_a_document_by_fuzzy_name(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "CommandPalette"
+        await pilot.press(*"3f5f94")  # a fragment of 003_f5f94a018b5bb30d.txt
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.doc.id.startswith("003_")
+        await pilot.press("ctrl+o")  # opening a document by name is a jump like any other
+        assert screen.doc_index == 0
