@@ -270,6 +270,8 @@ class DocumentView(ScrollView, can_focus=False):
         label = self.label_of(doc, s)
         if label:
             return self._cached(("label", label, on_cursor), pal)
+        if s.heading:  # a headline: drawn as one (bold), shaded like any claim if suspect
+            return self._cached(("heading", self.level_of(doc, s), on_cursor), pal)
         return self._cached(("level", self.level_of(doc, s), on_cursor), pal)
 
     def _cached(self, key: tuple[object, ...], pal: Palette) -> Style:
@@ -292,7 +294,7 @@ class DocumentView(ScrollView, can_focus=False):
                 italic=detail == "fabricated",
                 underline=bool(on_cursor),
             )
-        elif what == "level" and detail and not on_cursor:
+        elif what in ("level", "heading") and detail and not on_cursor:
             bg = pal.suspect[min(int(detail), 3) - 1]  # type: ignore[call-overload]
             colour = pal.text
         elif what == "mark":
@@ -302,7 +304,12 @@ class DocumentView(ScrollView, can_focus=False):
             return pal.style(pal.primary, bold=True)
         else:
             colour = pal.text
-        return pal.style(colour, bg, underline=bool(on_cursor) and what != "text")
+        return pal.style(
+            colour,
+            bg,
+            bold=what == "heading",
+            underline=bool(on_cursor) and what != "text",
+        )
 
     def _render_row(self, row: int, width: int) -> Strip:
         pal = self._palette()

@@ -104,3 +104,15 @@ async def test_three_suspect_shades_dim_noise_and_a_colour_per_label(tmp_path: P
         colours = {pal.fg(c).hex for c in pal.labels.values()} | {pal.fg(pal.warning).hex}
         assert len(colours) == 4
         assert luminance(pal.noise) != luminance(pal.text)
+
+
+async def test_headings_are_drawn_bold_and_claims_are_not(tmp_path: Path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        view = screen.query_one(DocumentView)
+        headings = [s for s in screen.doc.sentences if s.heading]
+        plain = [s for s in screen.doc.sentences if s.is_claim and not s.heading]
+        assert headings and plain
+        assert all(view._style_for(s.index).bold for s in headings if s.index != view.cursor)
+        assert not any(view._style_for(s.index).bold for s in plain if s.index != view.cursor)
