@@ -96,7 +96,38 @@ def build_parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="write annotations as jsonl, csv, prodigy, ...")
     exp.add_argument("paths", nargs="*", metavar="FILE_OR_FOLDER", help=sets_help)
     exp.add_argument(
-        "--format", required=True, choices=["jsonl", "csv", "prodigy", "labelstudio", "fever"]
+        "--format",
+        choices=["jsonl", "csv", "prodigy", "prodigy-spans", "labelstudio", "fever"],
+        help="required, except with --config",
+    )
+    exp.add_argument(
+        "--config",
+        action="store_true",
+        help="print the Label Studio labeling config the labelstudio export needs, and stop",
+    )
+    exp.add_argument(
+        "--labelstudio-user",
+        action="append",
+        default=[],
+        metavar="NAME=EMAIL",
+        help="labelstudio: the Label Studio member (email or numeric id) for annotator NAME; "
+        "annotators not mapped are imported as the importing user (may be repeated)",
+    )
+    exp.add_argument(
+        "--bom",
+        action="store_true",
+        help="csv: start with a UTF-8 byte order mark (Excel on Windows needs it for non-ASCII)",
+    )
+    exp.add_argument(
+        "--as-predictions",
+        action="store_true",
+        help="labelstudio: annotators' tags as predictions (model_version = the annotator)",
+    )
+    exp.add_argument(
+        "--engine",
+        action="store_true",
+        help="labelstudio: also the engine's suspects as predictions (model_version "
+        "reviewer-engine), one task per document of the corpus",
     )
     exp.add_argument("--out", metavar="FILE", help="write here instead of stdout")
     exp.add_argument("--corpus", metavar="PATH", help=corpus_help)
@@ -109,12 +140,29 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("files", nargs="+", metavar="FILE")
     val.add_argument("--corpus", metavar="PATH", help=corpus_help)
 
-    imp = sub.add_parser("import", help="turn a jsonl or prodigy export back into TOML")
+    imp = sub.add_parser(
+        "import", help="turn a jsonl, prodigy or labelstudio export back into TOML"
+    )
     imp.add_argument("file", metavar="FILE")
-    imp.add_argument("--format", required=True, choices=["jsonl", "prodigy"])
-    imp.add_argument("--annotator", metavar="NAME", help="name of the new set")
+    imp.add_argument("--format", required=True, choices=["jsonl", "prodigy", "labelstudio"])
+    imp.add_argument(
+        "--annotator",
+        metavar="NAME",
+        help="name of the new set; in a file of several annotators, the one to import",
+    )
     imp.add_argument("--annotations", metavar="DIR", default="annotations")
-    imp.add_argument("--out", metavar="FILE", help="default: DIR/NAME.toml (never overwritten)")
+    imp.add_argument(
+        "--out",
+        metavar="FILE_OR_DIR",
+        help="default: DIR/NAME.toml (never overwritten); a folder: one set per annotator",
+    )
+    imp.add_argument(
+        "--labelstudio-user",
+        action="append",
+        default=[],
+        metavar="NAME=EMAIL",
+        help="labelstudio: name the set of this Label Studio member (email or id) NAME",
+    )
 
     merge = sub.add_parser("merge", help="one set from several annotators")
     merge.add_argument("paths", nargs="+", metavar="FILE")

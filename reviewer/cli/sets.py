@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -13,7 +14,9 @@ from reviewer.core import agreement as agr
 from reviewer.core import navigation as nav
 from reviewer.core.corpus import Corpus, load_corpus
 from reviewer.core.export import (
+    LABELSTUDIO_CONFIG,
     ExportError,
+    ExportOptions,
     check_same_corpus,
     export,
     import_records,
@@ -211,14 +214,64 @@ def _scores(corpus: Corpus) -> dict[tuple[str, int], Any]:
 # export
 
 
+def labelstudio_users(pairs: Sequence[str]) -> dict[str, str | int]:
+    """``NAME=EMAIL`` or ``NAME=ID`` pairs of --labelstudio-user."""
+    users: dict[str, str | int] = {}
+    for pair in pairs:
+        name, sep, member = pair.partition("=")
+        name, member = name.strip(), member.strip()
+        if not sep or not name or not member:
+            raise UserError(f"--labelstudio-user {pair!r}: expected NAME=EMAIL or NAME=ID")
+        if member.isdigit():
+            users[name] = int(member)
+        elif "@" in member:
+            users[name] = member
+        else:
+            raise UserError(
+                f"--labelstudio-user {pair!r}: {member!r} is neither an email nor a numeric id"
+            )
+    return users
+
+
+def _engine_suspects(corpus: Corpus) -> dict[str, list[tuple[int, int, str, float]]]:
+    """The engine's suspects per document, as the label a reviewer would likely give: a
+    conflict is contradicted, an unsupported claim fabricated."""
+    out: dict[str, list[tuple[int, int, str, float]]] = {}
+    for (doc_id, _), a in sorted(_scores(corpus).items()):
+        if nav.is_suspect(a):
+            label = "contradicted" if a.kind == "conflict" else "fabricated"
+            out.setdefault(doc_id, []).append((a.start, a.end, label, a.score))
+    return out
+
+
 def run_export(args: argparse.Namespace) -> int:
+    if args.config:
+        sys.stdout.write(LABELSTUDIO_CONFIG)
+        return 0
+    if not args.format:
+        raise UserError("export: --format is required (jsonl, csv, prodigy, prodigy-spans, "
+                        "labelstudio, fever)")  # fmt: skip
+    if args.format != "labelstudio" and (args.labelstudio_user or args.as_predictions or
+                                         args.engine):  # fmt: skip
+        raise UserError("--labelstudio-user, --as-predictions and --engine are for "
+                        "--format labelstudio")  # fmt: skip
+    if args.bom and args.format != "csv":
+        raise UserError("--bom is for --format csv")
+    options = ExportOptions(users=labelstudio_users(args.labelstudio_user),
+                            as_predictions=args.as_predictions, bom=args.bom)  # fmt: skip
     sets = _sets(args.paths)
     try:
         check_same_corpus(sets)
         corpus = _corpus_for(sets, args.corpus, quiet=True)
-        text = export(args.format, sets, corpus)
+        if args.engine:
+            if corpus is None:
+                raise UserError("--engine needs the documents: pass --corpus PATH")
+            options.engine = _engine_suspects(corpus)
+        text = export(args.format, sets, corpus, options)
     except ExportError as exc:
         raise UserError(str(exc)) from None
+    for note in options.notes:
+        warn(note)
     if not args.out or args.out == "-":
         write_output("-", text.encode("utf-8"))
         return 0
@@ -465,29 +518,74 @@ def run_import(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     if not records:
         raise UserError(f"{shown}: no annotations to import")
-    annotators = sorted({who for who, _, _ in records if who})
-    name = args.annotator or (annotators[0] if len(annotators) == 1 else None)
-    if not name:
-        listed = ", ".join(one_line(a)[:40] for a in annotators) or "(none named)"
-        raise UserError(
-            f"{shown}: holds annotators {listed}; pass --annotator NAME for the new set"
-        )
-    try:
-        check_annotator(name)  # it may come from the file: "../../x" must not become a path
-    except BadName as exc:
-        raise UserError(f"{shown}: {exc}") from None
+    if args.labelstudio_user:
+        if args.format != "labelstudio":
+            raise UserError("--labelstudio-user is for --format labelstudio")
+        members = {
+            (f"id:{m}" if isinstance(m, int) else f"email:{m}"): n
+            for n, m in labelstudio_users(args.labelstudio_user).items()
+        }
+        records = [(members.get(who, who), c, a) for who, c, a in records]
     corpora = sorted({c for _, c, _ in records if c})
     if len(corpora) > 1:
         raise UserError(f"{shown}: records from different corpora: {', '.join(corpora)}")
+    corpus = corpora[0] if corpora else ""
+    annotators = sorted({who for who, _, _ in records})
+    listed = ", ".join(one_line(a)[:40] or "(unnamed)" for a in annotators)
+    to_dir = bool(args.out) and (Path(args.out).is_dir() or args.out.endswith(("/", os.sep)))
+    out_dir = Path(args.out) if to_dir else None
+    if len(annotators) > 1 and args.annotator in annotators:
+        # One annotator's work out of a shared file.
+        records = [r for r in records if r[0] == args.annotator]
+        annotators = [args.annotator]
+    elif len(annotators) > 1 and out_dir is None:
+        raise UserError(
+            f"{shown}: holds several annotators ({listed}); pass --annotator NAME to import "
+            "one, or --out DIR to write one set per annotator"
+        )
+    if out_dir is not None and len(annotators) > 1:
+        groups = {who: [a for w, _, a in records if w == who] for who in annotators}
+        plans = []
+        for who, items in groups.items():
+            _check_name(who, shown)
+            plans.append((out_dir / f"{who}.toml", who, _unique(items, shown)))
+        for path, _, _ in plans:
+            _refuse_overwrite(path)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for path, who, items in plans:
+            _write_new_set(path, who, corpus, items)
+            warn_plain(f"imported {len(items)} annotations for {who} into {shown_path(path)}")
+        return 0
+    name = args.annotator or (annotators[0] if annotators and annotators[0] else None)
+    if not name:
+        raise UserError(f"{shown}: the annotations name no annotator; pass --annotator NAME")
+    _check_name(name, shown)
+    items = _unique([a for _, _, a in records], shown)
+    if out_dir is not None:
+        out = out_dir / f"{name}.toml"
+    else:
+        out = Path(args.out) if args.out else Path(args.annotations) / f"{name}.toml"
+    _write_new_set(out, name, corpus, items)
+    warn_plain(f"imported {len(items)} annotations for {name} into {shown_path(out)}")
+    return 0
+
+
+def _check_name(name: str, shown: str) -> None:
+    try:
+        check_annotator(name)  # it may come from the file: "../../x" must not become a path
+    except BadName as exc:
+        raise UserError(
+            f"{shown}: {exc} (for a Label Studio member, name it with --labelstudio-user)"
+        ) from None
+
+
+def _unique(items: Iterable[Annotation], shown: str) -> list[Annotation]:
     by_key: dict[tuple[str, int, int], Annotation] = {}
-    for _, _, a in records:
+    for a in items:
         if a.key in by_key:
             raise UserError(f"{shown}: two annotations of {one_line(a.doc)} {a.start}:{a.end}")
         by_key[a.key] = a
-    out = Path(args.out) if args.out else Path(args.annotations) / f"{name}.toml"
-    _write_new_set(out, name, corpora[0] if corpora else "", by_key.values())
-    warn_plain(f"imported {len(by_key)} annotations for {name} into {shown_path(out)}")
-    return 0
+    return list(by_key.values())
 
 
 # --------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewer.core.corpus import load_corpus
-from reviewer.core.export import export, import_records, load_sets, safe_cell
+from reviewer.core.export import ExportOptions, export, import_records, load_sets, safe_cell
 from reviewer.core.store import Annotation, Evidence, Store, dumps, loads
 from tests.conftest import SEEDS
 
@@ -97,7 +97,14 @@ def test_labelstudio_task_regions(tmp_path: Path):
     assert set(task) >= {"id", "data", "annotations"}
     assert task["data"]["text"] == corpus.documents[0].text
     (ann,) = task["annotations"]
-    assert ann["completed_by"] == "ana"
+    # Label Studio refuses a name in completed_by: left out, the importing user owns it.
+    assert "completed_by" not in ann
+    mapped = json.loads(
+        export("labelstudio", sets, corpus, ExportOptions(users={"ana": "ana@example.org"}))
+    )
+    assert mapped[0]["annotations"][0]["completed_by"] == {"email": "ana@example.org"}
+    numbered = json.loads(export("labelstudio", sets, corpus, ExportOptions(users={"ana": 7})))
+    assert numbered[0]["annotations"][0]["completed_by"] == 7
     region = ann["result"][0]
     assert region["type"] == "labels" and region["from_name"] == "label"
     assert region["to_name"] == "text"

@@ -269,7 +269,7 @@ async def test_a_long_note_opens_is_shown_cut_and_edits_whole(tmp_path: Path):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         assert app.screen.sentence == c
-        panel = str(app.screen.query_one("#evidence-body").render())
+        panel = drawn_text(app)
         assert "(89,500 more characters)" in panel
         await pilot.press("a")
         await pilot.pause()
