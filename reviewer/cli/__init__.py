@@ -133,11 +133,16 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--corpus", metavar="PATH", help=corpus_help)
 
     agree = sub.add_parser("agree", help="agreement between annotators")
-    agree.add_argument("paths", nargs="+", metavar="FILE", help="two or more annotation files")
+    agree.add_argument(
+        "paths",
+        nargs="*",
+        metavar="FILE_OR_FOLDER",
+        help=sets_help + "; adjudicated and merged sets in a folder are left out",
+    )
     agree.add_argument("--json", action="store_true", help="machine-readable output")
 
     val = sub.add_parser("validate", help="check annotation files against schema and corpus")
-    val.add_argument("files", nargs="+", metavar="FILE")
+    val.add_argument("files", nargs="*", metavar="FILE_OR_FOLDER", help=sets_help)
     val.add_argument("--corpus", metavar="PATH", help=corpus_help)
 
     imp = sub.add_parser(

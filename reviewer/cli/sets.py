@@ -110,7 +110,8 @@ def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
 
 
 def _fmt(x: float | None, digits: int = 3) -> str:
-    return "n/a" if x is None else f"{x:.{digits}f}"
+    """None is a measure that is 0/0 here (one label throughout, a single item)."""
+    return "undefined" if x is None else f"{x:.{digits}f}"
 
 
 def _refuse_overwrite(out: Path, inputs: Sequence[Path] = ()) -> None:
@@ -354,13 +355,32 @@ def agreement_report(sets: Sequence[AnnotationSet]) -> dict[str, Any]:
         "raw_agreement": agr.raw_agreement(values),
         "fleiss_kappa": agr.fleiss_kappa(values),
         "krippendorff_alpha": agr.krippendorff_alpha_nominal(values),
+        "gwet_ac1": agr.gwet_ac1(values, LABELS),
         "pairs": pairs,
         "disagreements": disagreements,
     }
 
 
+def is_adjudicated(s: AnnotationSet) -> bool:
+    """A set made by adjudication or merge: its annotations record the reviewers' votes."""
+    return s.annotator in ("adjudicated", "merged") or any(
+        "votes" in a.extra for a in s.annotations
+    )
+
+
 def run_agree(args: argparse.Namespace) -> int:
-    report = agreement_report(_sets(args.paths))
+    sets = []
+    for raw in args.paths or ["annotations"]:
+        found = _sets([raw])
+        if Path(raw).is_dir():
+            # Agreement is between reviewers; an adjudicated set counts only when named.
+            for s in found:
+                if is_adjudicated(s):
+                    warn_plain(f"{shown_path(s.path)}: adjudicated or merged set, left out "
+                               "(name the file to include it)")  # fmt: skip
+            found = [s for s in found if not is_adjudicated(s)]
+        sets.extend(found)
+    report = agreement_report(sets)
     if args.json:
         print(json_text(report, indent=2))
         return 0
@@ -372,6 +392,7 @@ def run_agree(args: argparse.Namespace) -> int:
             ["raw agreement", _fmt(report["raw_agreement"])],
             ["Fleiss' kappa", _fmt(report["fleiss_kappa"])],
             ["Krippendorff's alpha (nominal)", _fmt(report["krippendorff_alpha"])],
+            ["Gwet's AC1", _fmt(report["gwet_ac1"])],
         ]
         + [
             [
@@ -467,10 +488,18 @@ def _span_problems(corpus: Corpus, doc_id: str, start: int, end: int, quote: str
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    paths = [Path(p) for p in args.files]
-    for p in paths:
-        if not (p.is_file() or p.is_symlink()):
-            raise UserError(f"{shown_path(p)}: no such file")
+    paths: list[Path] = []
+    for raw in args.files or ["annotations"]:
+        p = Path(raw)
+        if p.is_dir() and not p.is_symlink():
+            found = sorted(f for f in p.glob("*.toml") if not f.name.startswith("."))
+            if not found:
+                raise UserError(f"{shown_path(p)}: no annotation sets (*.toml) in this folder")
+            paths.extend(found)
+        elif p.is_file() or p.is_symlink():
+            paths.append(p)
+        else:
+            raise UserError(f"{shown_path(p)}: no such file or folder")
     corpus = None
     if args.corpus:
         corpus = _corpus_for([], args.corpus, quiet=True)

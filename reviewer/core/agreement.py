@@ -38,7 +38,7 @@ def cohen_kappa(pairs: Sequence[tuple[Hashable, Hashable]]) -> float | None:
     second = Counter(b for _, b in pairs)
     expected = sum(first[c] * second[c] for c in first) / (n * n)
     if expected == 1.0:
-        return 1.0 if observed == 1.0 else None
+        return None  # one label used throughout: kappa is 0/0, undefined (scikit-learn: nan)
     return (observed - expected) / (1.0 - expected)
 
 
@@ -59,8 +59,30 @@ def fleiss_kappa(items: Sequence[Item]) -> float | None:
     ratings = sum(totals.values())
     p_e = sum((c / ratings) ** 2 for c in totals.values())
     if p_e == 1.0:
-        return 1.0 if p_bar == 1.0 else None
+        return None  # one label throughout: undefined
     return (p_bar - p_e) / (1.0 - p_e)
+
+
+def gwet_ac1(items: Sequence[Item], categories: Sequence[Hashable]) -> float | None:
+    """Gwet's AC1 (Gwet 2008), for any number of raters per item: agreement p_a as in Fleiss
+    (items with two or more ratings), chance p_e = sum_k pi_k (1 - pi_k) / (q - 1), where pi_k
+    is the mean over items of the share of the item's ratings in category k and q the number
+    of categories. Unlike kappa it stays defined when one label dominates."""
+    rows = [Counter(item.values()) for item in _comparable(items)]
+    q = len(categories)
+    if not rows or q < 2:
+        return None
+    p_a = sum(
+        sum(c * (c - 1) for c in counts.values())
+        / (sum(counts.values()) * (sum(counts.values()) - 1))
+        for counts in rows
+    ) / len(rows)
+    pi = {k: sum(counts[k] / sum(counts.values()) for counts in rows) / len(rows)
+          for k in categories}  # fmt: skip
+    p_e = sum(p * (1 - p) for p in pi.values()) / (q - 1)
+    if p_e == 1.0:
+        return None
+    return (p_a - p_e) / (1.0 - p_e)
 
 
 def krippendorff_alpha_nominal(items: Sequence[Item]) -> float | None:

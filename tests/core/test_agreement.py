@@ -71,3 +71,18 @@ def test_perfect_and_empty():
     assert krippendorff_alpha_nominal(items) == pytest.approx(1.0)
     assert raw_agreement([{"a": "s"}]) is None
     assert cohen_kappa([]) is None
+
+
+def test_gwet_ac1_by_hand():
+    from reviewer.core.agreement import gwet_ac1
+
+    # p_a = 3/4; pi_x = (1 + 1/2 + 0 + 1)/4 = 5/8; p_e = 2 * 5/8 * 3/8 = 15/32; AC1 = 9/17.
+    items = [{"a": "x", "b": "x"}, {"a": "x", "b": "y"}, {"a": "y", "b": "y"}, {"a": "x", "b": "x"}]
+    assert abs(gwet_ac1(items, ["x", "y"]) - 9 / 17) < 1e-12
+
+
+def test_one_shared_item_is_undefined_not_perfect():
+    from reviewer.core.agreement import cohen_kappa, fleiss_kappa
+
+    assert cohen_kappa([("supported", "supported")]) is None
+    assert fleiss_kappa([{"a": "supported", "b": "supported"}]) is None

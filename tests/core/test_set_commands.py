@@ -134,3 +134,32 @@ def test_unknown_schema_is_a_clear_error(two_reviewers: Path, capsys):
     assert main(["agree", "annotations/ana.toml", "v2.toml"]) == 2
     err = capsys.readouterr().err
     assert "v2.toml:1: unknown schema 2" in err and "\n" not in err.strip()
+
+
+def test_validate_and_agree_default_to_the_annotations_folder(tmp_path: Path):
+    from tests.core.test_export import seeded_set
+    from tests.hostile.helpers import cli
+
+    project = tmp_path / "p"
+    folder = project / "annotations"
+    folder.mkdir(parents=True)
+    seeded_set(folder, annotator="ana")
+    seeded_set(folder, annotator="bo", labels=("supported", "supported"))
+    (folder / "adjudicated.toml").write_text(
+        (folder / "ana.toml").read_text().replace('annotator = "ana"', 'annotator = "adjudicated"')
+    )
+    for args in (["validate"], ["validate", "annotations"], ["validate", "annotations/"]):
+        result = cli(*args, cwd=project)
+        assert result.returncode in (0, 1), result.stderr
+        assert b"ana.toml" in result.stderr and b"no such file" not in result.stderr
+    agreed = cli("agree", "--json", cwd=project)
+    assert agreed.returncode == 0, agreed.stderr
+    import json
+
+    report = json.loads(agreed.stdout)
+    assert report["annotators"] == ["ana", "bo"]  # the adjudicated set is left out
+    assert b"adjudicated.toml: adjudicated or merged set, left out" in agreed.stderr
+    named = cli("agree", "annotations/ana.toml", "annotations/adjudicated.toml", "--json",
+                cwd=project)  # fmt: skip
+    assert json.loads(named.stdout)["annotators"] == ["ana", "adjudicated"]
+    assert "gwet_ac1" in report
