@@ -492,10 +492,10 @@ def run_validate(args: argparse.Namespace) -> int:
     for raw in args.files or ["annotations"]:
         p = Path(raw)
         if p.is_dir() and not p.is_symlink():
-            found = sorted(f for f in p.glob("*.toml") if not f.name.startswith("."))
-            if not found:
+            inside = sorted(f for f in p.glob("*.toml") if not f.name.startswith("."))
+            if not inside:
                 raise UserError(f"{shown_path(p)}: no annotation sets (*.toml) in this folder")
-            paths.extend(found)
+            paths.extend(inside)
         elif p.is_file() or p.is_symlink():
             paths.append(p)
         else:
