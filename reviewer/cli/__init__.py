@@ -18,6 +18,7 @@ COMMANDS = (
     "validate",
     "import",
     "merge",
+    "calibrate",
 )
 
 
@@ -54,6 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         default=None,
         help="your name; the file is DIR/NAME.toml (default: login name)",
+    )
+    review.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        metavar="T",
+        help="suspect threshold (0-1; default 0.5, or the last one given); "
+        "`reviewer calibrate` suggests one for your labels. Kept for later sessions",
     )
     review.add_argument(
         "--compare",
@@ -169,8 +178,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="labelstudio: name the set of this Label Studio member (email or id) NAME",
     )
 
+    cal = sub.add_parser("calibrate", help="the engine measured against your labels")
+    cal.add_argument("paths", nargs="*", metavar="FILE_OR_FOLDER", help=sets_help)
+    cal.add_argument("--corpus", metavar="PATH", help=corpus_help)
+    cal.add_argument("--json", action="store_true", help="machine-readable output")
+    cal.add_argument(
+        "--precision",
+        type=float,
+        default=0.8,
+        metavar="P",
+        help="suggest the threshold that reaches this precision (default 0.8)",
+    )
+
     merge = sub.add_parser("merge", help="one set from several annotators")
-    merge.add_argument("paths", nargs="+", metavar="FILE")
+    merge.add_argument(
+        "paths",
+        nargs="*",
+        metavar="FILE_OR_FOLDER",
+        help=sets_help + "; adjudicated and merged sets in a folder are left out",
+    )
     merge.add_argument("--out", metavar="FILE", required=True)
     merge.add_argument("--annotator", metavar="NAME", default="merged")
     return parser
@@ -189,6 +215,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from reviewer.cli.facts import run as run_facts
 
             return run_facts(args)
+        if args.command == "calibrate":
+            from reviewer.cli.calibrate import run as run_calibrate
+
+            return run_calibrate(args)
         if args.command == "suspects":
             from reviewer.cli.suspects import run as run_suspects
 

@@ -154,7 +154,8 @@ def run_stats(args: argparse.Namespace) -> int:
     sets = _sets(args.paths)
     corpus = _corpus_for(sets, args.corpus)
     scores = _scores(corpus) if corpus is not None else {}
-    columns = ["annotator", "document", "claims", "tagged", *LABELS, "suspects left", "progress"]
+    columns = ["annotator", "document", "claims", "tagged", *LABELS, "suspects left", "progress",
+               "unconfirmed"]  # fmt: skip
     rows = []
     for s in sets:
         by_doc: dict[str, list[Annotation]] = {}
@@ -163,6 +164,7 @@ def run_stats(args: argparse.Namespace) -> int:
                 by_doc.setdefault(a.doc, []).append(a)
         docs = [d.id for d in corpus.documents] if corpus is not None else sorted(by_doc)
         totals = [0, 0, 0, 0, 0, 0]
+        unconfirmed_total = 0
         for doc_id in docs:
             tags = by_doc.get(doc_id, [])
             keys = {(a.start, a.end) for a in tags}
@@ -178,7 +180,12 @@ def run_stats(args: argparse.Namespace) -> int:
                 )
             counts = [sum(a.label == label for a in tags) for label in LABELS]
             progress = f"{100 * len(tags) / claims:.0f}%" if claims else None
-            rows.append([s.annotator, doc_id, claims, len(tags), *counts, left, progress])
+            # Tags a fuzzy match moved after the text changed, not yet confirmed (y in the app).
+            unconfirmed = sum(a.unconfirmed for a in tags)
+            unconfirmed_total += unconfirmed
+            rows.append(
+                [s.annotator, doc_id, claims, len(tags), *counts, left, progress, unconfirmed]
+            )
             for i, v in enumerate([claims or 0, len(tags), *counts, left or 0]):
                 totals[i] += v
         total_claims = totals[0] if corpus is not None else None
@@ -192,6 +199,7 @@ def run_stats(args: argparse.Namespace) -> int:
                 *totals[2:5],
                 totals[5] if scores else None,
                 progress,
+                unconfirmed_total,
             ]
         )
     title = "Annotation progress" + ("" if corpus else " (no corpus found: pass --corpus)")
@@ -368,9 +376,11 @@ def is_adjudicated(s: AnnotationSet) -> bool:
     )
 
 
-def run_agree(args: argparse.Namespace) -> int:
+def reviewer_sets(paths: Sequence[str]) -> list[AnnotationSet]:
+    """The reviewers' own sets: as ``_sets``, but adjudicated and merged sets found in a folder
+    are left out (with a line saying so); named explicitly, a file is always used."""
     sets = []
-    for raw in args.paths or ["annotations"]:
+    for raw in paths or ["annotations"]:
         found = _sets([raw])
         if Path(raw).is_dir():
             # Agreement is between reviewers; an adjudicated set counts only when named.
@@ -380,7 +390,11 @@ def run_agree(args: argparse.Namespace) -> int:
                                "(name the file to include it)")  # fmt: skip
             found = [s for s in found if not is_adjudicated(s)]
         sets.extend(found)
-    report = agreement_report(sets)
+    return sets
+
+
+def run_agree(args: argparse.Namespace) -> int:
+    report = agreement_report(reviewer_sets(args.paths))
     if args.json:
         print(json_text(report, indent=2))
         return 0
@@ -669,7 +683,7 @@ def run_merge(args: argparse.Namespace) -> int:
         check_annotator(args.annotator)
     except BadName as exc:
         raise UserError(str(exc)) from None
-    sets = _sets(args.paths)
+    sets = reviewer_sets(args.paths)
     _distinct_annotators(sets)
     try:
         corpus_name = check_same_corpus(sets)

@@ -42,6 +42,7 @@ def test_stats_counts_per_document_and_totals(two_reviewers: Path, capsys):
     total = next(line.split("\t") for line in out if line.startswith("ana\tTOTAL"))
     row = dict(zip(header, total, strict=True))
     assert row["tagged"] == "4" and row["supported"] == "2" and row["fabricated"] == "1"
+    assert row["unconfirmed"] == "0"
     assert row["claims"] == str(sum(len(d.claims) for d in load_corpus([SEEDS]).corpus.documents))
 
 
@@ -163,3 +164,20 @@ def test_validate_and_agree_default_to_the_annotations_folder(tmp_path: Path):
                 cwd=project)  # fmt: skip
     assert json.loads(named.stdout)["annotators"] == ["ana", "adjudicated"]
     assert "gwet_ac1" in report
+
+
+def test_merge_reads_the_folder_and_leaves_its_own_output_out(tmp_path: Path):
+    from tests.core.test_export import seeded_set
+    from tests.hostile.helpers import cli
+
+    project = tmp_path / "p"
+    folder = project / "annotations"
+    folder.mkdir(parents=True)
+    seeded_set(folder, annotator="ana")
+    seeded_set(folder, annotator="bo", labels=("fabricated", "contradicted"))
+    first = cli("merge", "--out", "annotations/merged.toml", cwd=project)
+    assert first.returncode == 0, first.stderr
+    assert b"merged 2 sets" in first.stderr
+    again = cli("merge", "--out", "all.toml", cwd=project)  # merged.toml is not a reviewer
+    assert again.returncode == 0 and b"merged 2 sets" in again.stderr
+    assert b"merged.toml: adjudicated or merged set, left out" in again.stderr

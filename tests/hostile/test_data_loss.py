@@ -107,6 +107,13 @@ async def test_a_fuzzy_move_is_marked_in_the_file_and_the_app_until_confirmed(tm
         app.session.flush()
         moved_entry = next(t for t in tables(path) if "is due" in t["quote"])
         assert moved_entry["anchor"] == "fuzzy" and moved_entry["anchor_quote"] == old
+        # stats counts it, validate names it.
+        stats = cli("stats", str(path), "--corpus", str(docs), cwd=tmp_path).stdout.decode()
+        header, *rows = [ln.split("\t") for ln in stats.splitlines()[1:]]
+        total = dict(zip(header, next(r for r in rows if r[1] == "TOTAL"), strict=True))
+        assert total["unconfirmed"] == "1"
+        checked = cli("validate", str(path), "--corpus", str(docs), cwd=tmp_path)
+        assert b"moved by a fuzzy match, not confirmed yet" in checked.stdout
         await pilot.press("y")  # confirm
         app.session.flush()
         assert not app.session.get(screen.doc, screen.sentence).unconfirmed
