@@ -75,7 +75,22 @@ def open_session(args: argparse.Namespace, corpus) -> Session:
         raise UserError(f"{exc}; reviewer will not overwrite it. Fix or move the file.") from None
 
 
+def apply_threshold(value: float | None) -> None:
+    """The suspect threshold: given (and kept for later sessions), else the kept one."""
+    from reviewer.core import navigation as nav
+    from reviewer.core.state import load_settings, save_setting
+
+    if value is not None:
+        if not 0 < value <= 1:
+            raise UserError(f"--threshold must be above 0 and at most 1, not {value}")
+        save_setting("threshold", value)
+    kept = load_settings().get("threshold")
+    if isinstance(kept, float):
+        nav.SUSPECT_THRESHOLD = kept
+
+
 def run(args: argparse.Namespace) -> int:
+    apply_threshold(args.threshold)
     corpus = load_or_exit(args.paths)
     details: dict = {}
     votes = compare_votes(args.compare, corpus, details) if args.compare else None

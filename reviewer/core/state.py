@@ -83,6 +83,11 @@ def load_settings() -> dict[str, object]:
         return settings
     if isinstance(raw, dict) and raw.get("advance") in ADVANCE:
         settings["advance"] = raw["advance"]
+    threshold = raw.get("threshold") if isinstance(raw, dict) else None
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float):
+        return settings
+    if 0 < threshold <= 1:
+        settings["threshold"] = float(threshold)
     return settings
 
 
