@@ -194,8 +194,10 @@ class Session:
                 f'{shown_path(annotation_file)} was made on corpus "{existing.corpus}", '
                 f'this is "{corpus.name}"'
             )
-        self._undo: list[Change] = []
-        self._redo: list[Change] = []
+        # History entries: one change, or a batch of changes undone and redone together.
+        self._undo: list[Change | list[Change]] = []
+        self._redo: list[Change | list[Change]] = []
+        self._batch: list[Change] | None = None
         self.generation = 0  # bumped by every change that must reach the file
         self.saved_generation = 0  # the newest generation the file holds
         self.save_error = ""
@@ -251,7 +253,10 @@ class Session:
             raise ReadOnlyError(f"{shown_path(self.path)} is open read-only")
         self._apply(change.key, change.after)
         if record:
-            self._undo.append(change)
+            if self._batch is not None:
+                self._batch.append(change)
+            else:
+                self._undo.append(change)
             self._redo.clear()
         self.generation += 1
         self._save()
@@ -406,9 +411,15 @@ class Session:
             for k in {*before, *self._annotations}
             if not same(before.get(k), self._annotations.get(k))
         }
+
         # History of entries someone else changed would undo their change: it is dropped.
-        self._undo = [c for c in self._undo if c.key not in touched]
-        self._redo = [c for c in self._redo if c.key not in touched]
+        def untouched(entry: Change | list[Change]) -> bool:
+            return all(
+                c.key not in touched for c in (entry if isinstance(entry, list) else [entry])
+            )
+
+        self._undo = [e for e in self._undo if untouched(e)]
+        self._redo = [e for e in self._redo if untouched(e)]
         held = self._snapshot()
         if len(held) != len(theirs) or any(not same(a, theirs.get(_ident(a))) for a in held):
             self.generation += 1  # what we hold differs from the file: it must be written
@@ -530,19 +541,39 @@ class Session:
         after = before.with_changes(evidence=evidence, updated=now())
         return self._commit(Change(key, before, after, "evidence"))
 
+    @contextlib.contextmanager
+    def batch(self):
+        """Changes made inside are one step of undo and redo (accept all agreed tags)."""
+        self._batch = []
+        try:
+            yield
+        finally:
+            group, self._batch = self._batch, None
+            if group:
+                self._undo.append(group)
+
     def undo(self) -> Change | None:
         if not self._undo or self.read_only:
             return None
-        change = self._undo.pop()
-        self._redo.append(change)
-        return self._commit(Change(change.key, change.after, change.before, "undo"), record=False)
+        entry = self._undo.pop()
+        self._redo.append(entry)
+        last = None
+        for change in reversed(entry if isinstance(entry, list) else [entry]):
+            inverse = Change(change.key, change.after, change.before, "undo")
+            last = self._commit(inverse, record=False)
+        return last
 
     def redo(self) -> Change | None:
         if not self._redo or self.read_only:
             return None
-        change = self._redo.pop()
-        self._undo.append(change)
-        return self._commit(Change(change.key, change.before, change.after, "redo"), record=False)
+        entry = self._redo.pop()
+        self._undo.append(entry)
+        last = None
+        for change in entry if isinstance(entry, list) else [entry]:
+            last = self._commit(
+                Change(change.key, change.before, change.after, "redo"), record=False
+            )
+        return last
 
     # ---------------------------------------------------------------- lifecycle
 

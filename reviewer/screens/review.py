@@ -156,6 +156,23 @@ BINDINGS = [
         False,
         id="disagreement.previous",
     ),
+    _key(
+        "z",
+        "collapse",
+        "Fold group",
+        "Collapse or expand the current document's group in the list (tab skips folded ones)",
+        False,
+        id="document.fold",
+    ),
+    _key(
+        "equals_sign",
+        "accept_agreed",
+        "Accept agreed",
+        "Tag every sentence all compared reviewers agree on with their label (--compare; "
+        "one undo takes them all back)",
+        False,
+        id="disagreement.accept_agreed",
+    ),
     _key("slash", "search", "Search", "Search all documents", id="search.open"),
     _key(
         "ctrl+f",
@@ -666,13 +683,58 @@ class ReviewScreen(Screen[None]):
             "other disagreement to adjudicate",
         )
 
+    def action_accept_agreed(self) -> None:
+        """Adjudication: the sentences every compared reviewer labelled alike (two or more of
+        them) get that label, with the votes, in one undoable step; only disagreements are
+        left to decide."""
+        assert self.compare is not None
+        agreed = []
+        for (doc_id, start, end), votes in self.compare.items():
+            labels = set(votes.values())
+            if len(votes) < 2 or len(labels) != 1:
+                continue
+            doc = self.corpus.get(doc_id)
+            s = doc.sentence_at(start) if doc is not None else None
+            if doc is None or s is None or s.end != end or self._is_tagged(doc, s):
+                continue
+            agreed.append((doc, s, labels.pop()))
+        if not agreed:
+            self.notify("No agreed sentence left to accept.", timeout=3)
+            return
+        with self.session.batch():
+            for doc, s, label in agreed:
+                if not self.tag_sentence(doc, s, label):
+                    break
+        self.query_one(DocumentView).refresh_all()
+        self._refresh_panel()
+        self.notify(
+            f"Accepted {len(agreed)} agreed tag{'s' if len(agreed) != 1 else ''} "
+            "(u takes them all back). d goes to the disagreements.",
+            timeout=5,
+        )
+
     def action_untagged(self) -> None:
         self._jump(1, lambda d, s: not self._is_tagged(d, s), "other untagged claim")
 
     def action_document(self, step: int) -> None:
         n = len(self.corpus.documents)
+        folded = self.query_one(DocumentList).collapsed
+        target = (self.doc_index + step) % n
+        for _ in range(n):  # skip the documents of folded groups, if any other is left
+            if self.corpus.documents[target].group not in folded:
+                break
+            target = (target + step) % n
         self._remember()
-        self._show_document((self.doc_index + step) % n, None)
+        self._show_document(target, None)
+
+    def action_collapse(self) -> None:
+        group = self.doc.group
+        doc_list = self.query_one(DocumentList)
+        if not doc_list.toggle_group(group, self.doc_index):
+            self.notify("No groups to fold: the corpus is one group.", timeout=3)
+            return
+        state = "folded" if group in doc_list.collapsed else "unfolded"
+        self.notify(f"Group {visible(group) or '(top level)'} {state}.", timeout=2)
 
     def on_document_view_sentence_clicked(self, message: DocumentView.SentenceClicked) -> None:
         doc = self.doc

@@ -44,26 +44,44 @@ class DocumentList(OptionList, can_focus=False):
         super().__init__(id=id)
         self.corpus = corpus
         groups = corpus.groups
-        # Rows depend on the groups, not on the width: laid out once, used by every rebuild.
-        # A string is a group header (the group's name); a number is the document on that row.
-        self._rows: list[int | str] = []
-        self._option_index: dict[int, int] = {}
-        show_groups = len(groups) > 1 or any(groups)
-        seen_group: str | None = None
-        for i, doc in enumerate(corpus.documents):
-            if show_groups and doc.group != seen_group:
-                seen_group = doc.group
-                self._rows.append(doc.group)
-            self._option_index[i] = len(self._rows)
-            self._rows.append(i)
+        self._show_groups = len(groups) > 1 or any(groups)
+        self.collapsed: set[str] = set()  # groups whose documents are hidden (z)
+        self._lay_out_rows()
         self._group_sizes = {name: len(docs) for name, docs in groups.items()}
-        self._group_row = {row: n for n, row in enumerate(self._rows) if isinstance(row, str)}
         self._group_docs: dict[str, list[int]] = {}
         for i, doc in enumerate(corpus.documents):
             self._group_docs.setdefault(doc.group, []).append(i)
         self._stats: list[DocumentStats] = []
         self._width = 0
         self._wanted: int | None = None  # row to highlight once the list is first built
+
+    def _lay_out_rows(self) -> None:
+        """Rows depend on the groups (and which are collapsed), not on the width. A string is a
+        group header (the group's name); a number is the document on that row."""
+        self._rows: list[int | str] = []
+        self._option_index: dict[int, int] = {}
+        seen_group: str | None = None
+        for i, doc in enumerate(self.corpus.documents):
+            if self._show_groups and doc.group != seen_group:
+                seen_group = doc.group
+                self._rows.append(doc.group)
+            if doc.group in self.collapsed:
+                continue
+            self._option_index[i] = len(self._rows)
+            self._rows.append(i)
+        self._group_row = {row: n for n, row in enumerate(self._rows) if isinstance(row, str)}
+
+    def toggle_group(self, group: str, current: int) -> bool:
+        """Collapse or expand ``group``; the highlight stays on ``current`` (or its header).
+        False when the list shows no groups."""
+        if not self._show_groups:
+            return False
+        self.collapsed ^= {group}
+        self._lay_out_rows()
+        if self._width:
+            self.populate(self._stats)
+        self.select_document(current)
+        return True
 
     def render_line(self, y: int):
         if not self._width and self._stats and self.scrollable_content_region.width:
@@ -109,7 +127,7 @@ class DocumentList(OptionList, can_focus=False):
         progress = f" {tagged}/{claims}" + (f" !{left}" if left else "")
         width = max((self._width or 28) - 2, 12)
         title = fit(one_line(group) or "(top level)", max(width - len(progress) - 2, 6))
-        text = Text(f"▾ {title}", style="bold")
+        text = Text(f"{'▸' if group in self.collapsed else '▾'} {title}", style="bold")
         text.append(progress, style=self._colours()["done"] if tagged == claims else "")
         return text
 
@@ -199,6 +217,8 @@ class DocumentList(OptionList, can_focus=False):
 
     def select_document(self, index: int) -> None:
         option = self._option_index.get(index)
+        if option is None and self._show_groups:  # in a collapsed group: its header
+            option = self._group_row.get(self.corpus.documents[index].group)
         if not self._width:
             self._wanted = option  # applied when the list is built
         elif option is not None:

@@ -273,7 +273,7 @@ async def test_a_long_note_opens_is_shown_cut_and_edits_whole(tmp_path: Path):
         assert "(89,500 more characters)" in panel
         await pilot.press("a")
         await pilot.pause()
-        assert app.screen.query_one("#note-input").value == note  # all of it, nothing cut
+        assert app.screen.query_one("#note-input").text == note  # all of it, nothing cut
         await pilot.press("escape")
 
 

@@ -56,7 +56,7 @@ async def test_compare_mode_walks_disagreements_and_records_votes(tmp_path: Path
         await pilot.pause()
         assert "1 disagreement left (d)" in drawn_text(app)
     data = tomllib.loads((tmp_path / "adjudicated.toml").read_text())
-    (a,) = data["annotation"]
+    (a,) = [x for x in data["annotation"] if x["start"] == d0.claims[3].start]
     assert a["label"] == "fabricated" and a["votes"] == {"ana": "fabricated", "bo": "supported"}
     assert data["annotator"] == "adjudicated"
 
@@ -69,3 +69,41 @@ async def test_d_is_inactive_outside_compare_mode(tmp_path: Path):
         start = app.screen.sentence_index
         await pilot.press("d")
         assert app.screen.sentence_index == start
+
+
+async def test_equals_accepts_every_agreed_tag_in_one_undoable_step(tmp_path: Path):
+    corpus = load_corpus([SEEDS]).corpus
+    d0, d2 = corpus.documents[0], corpus.documents[2]
+    plan = {
+        "ana": [(d0, 0, "supported"), (d0, 3, "fabricated"), (d2, 1, "contradicted")],
+        "bo": [(d0, 0, "supported"), (d0, 3, "supported"), (d2, 1, "contradicted")],
+    }
+    for who, tags in plan.items():
+        s = Session(corpus, tmp_path / f"{who}.toml", who)
+        for doc, n, label in tags:
+            s.tag(doc, doc.claims[n], label)
+        s.close()
+    votes = compare_votes([str(tmp_path / "ana.toml"), str(tmp_path / "bo.toml")], corpus)
+    session = Session(corpus, tmp_path / "adjudicated.toml", "adjudicated")
+    app = ReviewerApp(corpus, session, votes)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("equals_sign")
+        app.session.flush()
+        data = tomllib.loads((tmp_path / "adjudicated.toml").read_text())
+        got = {(a["doc"], a["start"]): a["label"] for a in data["annotation"]}
+        assert got == {
+            (d0.id, d0.claims[0].start): "supported",
+            (d2.id, d2.claims[1].start): "contradicted",
+        }
+        assert all(a["votes"] for a in data["annotation"])
+        await pilot.pause()
+        assert "1 disagreement left (d)" in drawn_text(app)
+        await pilot.press("u")  # one undo takes both back
+        app.session.flush()
+        data = tomllib.loads((tmp_path / "adjudicated.toml").read_text())
+        assert data.get("annotation", []) == []
+        await pilot.press("ctrl+y")
+        app.session.flush()
+        assert len(tomllib.loads((tmp_path / "adjudicated.toml").read_text())["annotation"]) == 2

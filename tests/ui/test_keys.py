@@ -173,6 +173,11 @@ async def test_a_opens_note_enter_saves_escape_cancels(tmp_path: Path):
         await pilot.press("a", "x", "y", "escape")
         await pilot.pause()
         assert on_disk(app)[0]["note"] == "Quote not in wire copy"
+        # Several lines: ctrl+j (or alt+enter) breaks the line, enter saves.
+        await pilot.press("a", "ctrl+j", *"Source: wire", "enter")
+        await pilot.pause()
+        assert on_disk(app)[0]["note"] == "Quote not in wire copy\nSource: wire"
+        assert "Source: wire" in drawn_text(app)  # the panel shows the note
 
 
 async def test_undo_redo_across_documents(tmp_path: Path):
@@ -223,7 +228,7 @@ async def test_question_mark_lists_every_binding(tmp_path: Path):
         end = drawn_text(app)
         rendered = app.screen.listed  # the table is built from these
         # Every key but d/D, which act only when comparing reviewers (review --compare).
-        compare_only = {"disagreement.next", "disagreement.previous"}
+        compare_only = {"disagreement.next", "disagreement.previous", "disagreement.accept_agreed"}
         assert {b.id for b in rendered} == {b.id for b in BINDINGS} - compare_only
         assert "reviewer keys" in text
         # 1-9 are one row, and the marks of the screen are explained.

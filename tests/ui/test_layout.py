@@ -113,3 +113,16 @@ async def test_resize_moves_the_panel_under_the_text_and_back(tmp_path: Path):
         await pilot.resize_terminal(160, 40)
         await pilot.pause()
         assert panel.region.x > view.region.x
+
+
+def bridge_groups(folder: Path) -> Path:
+    """Two groups of three short documents (a/, b/), for list and group tests."""
+    for group in ("a", "b"):
+        for n in range(1, 4):
+            path = folder / group / f"{group}-{n}.txt"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(
+                f"The bridge in town {group} opened on Monday after {n} years of work. "
+                f"Officials said it cost {n * 10} million euros.\n"
+            )
+    return folder

@@ -200,3 +200,30 @@ async def test_ctrl_f_finds_a_document_by_fuzzy_name(tmp_path: Path):
         assert screen.doc.id.startswith("003_")
         await pilot.press("ctrl+o")  # opening a document by name is a jump like any other
         assert screen.doc_index == 0
+
+
+async def test_z_folds_a_group_in_the_list_and_tab_skips_it(tmp_path: Path):
+    from tests.ui.test_layout import bridge_groups
+
+    app = make_app(tmp_path, bridge_groups(tmp_path / "corpus"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        first_group = screen.doc.group
+        listed = drawn_text(app)
+        assert f"▾ {first_group}" in listed and "b-1.txt" in listed
+        await pilot.press("z")
+        await pilot.pause()
+        shown = "\n".join(line.split("│")[0] for line in drawn_text(app).splitlines())
+        assert f"▸ {first_group}" in shown and "a-2.txt" not in shown  # its documents hidden
+        assert "b-2.txt" in shown
+        await pilot.press("tab")
+        assert screen.doc.group != first_group
+        await pilot.press("tab", "tab")
+        assert screen.doc.group != first_group  # tab never lands in a folded group
+        await pilot.press("z")  # the second group folds too, then unfolds; the first stays folded
+        await pilot.pause()
+        assert f"▸ {screen.doc.group}" in drawn_text(app)
+        await pilot.press("z")
+        await pilot.pause()
+        assert f"▾ {screen.doc.group}" in drawn_text(app)
+        assert f"▸ {first_group}" in drawn_text(app)
