@@ -8,7 +8,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from reviewer.core.corpus import Corpus
-from reviewer.core.parallel import prepare_workers
+from reviewer.core.parallel import BYTES_PER_CLAIM, prepare_workers
 from reviewer.core.session import Session
 from reviewer.screens.review import BINDINGS, ReviewScreen, Votes
 
@@ -31,7 +31,8 @@ class ReviewerApp(App[None]):
         self.compare = compare
         self.compare_details = compare_details or {}
         # Scoring may use worker processes; they must be set up before Textual captures stderr.
-        prepare_workers(sum(len(d.claims) for d in corpus.documents))
+        # Sized from the text (documents are split into sentences later, in a worker).
+        prepare_workers(sum(len(d.text) for d in corpus.documents) // BYTES_PER_CLAIM)
 
     def get_default_screen(self) -> Screen:
         return ReviewScreen(self.corpus, self.session, self.compare, self.compare_details)

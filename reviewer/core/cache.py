@@ -16,7 +16,7 @@ import pickle
 from collections.abc import Iterator
 from pathlib import Path
 
-from .corpus import Corpus
+from .corpus import Corpus, Sentence, segment
 from .suspects import ENGINE_VERSION, Assessment, Compact, compact, expand
 
 _FORMAT = 4  # bump when the stored layout changes (4: receipts)
@@ -85,3 +85,65 @@ def _save(corpus: Corpus, groups: list[list[Compact]]) -> None:
             for rows in groups:
                 pickle.dump(rows, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, final)
+
+
+# --------------------------------------------------------------------------------------------
+# Sentences: a second opening of a large corpus skips splitting every document (2.8 s for
+# 100,000 sentences on a 2-core machine) by reading the spans it found the first time.
+
+SEGMENTER_VERSION = "1"  # bump when segment() changes what it returns
+
+
+def _sentences_path(corpus: Corpus) -> Path:
+    raw = f"sentences:{SEGMENTER_VERSION}:{corpus.fingerprint()}"
+    key = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return cache_dir().parent / "sentences" / f"{key}.pickle"
+
+
+def save_sentences(corpus: Corpus) -> None:
+    """Store every document's sentence spans (all documents must be split already)."""
+    final = _sentences_path(corpus)
+    if final.is_file():
+        return
+    spans = [[(s.start, s.end, s.noise, s.heading) for s in d.sentences] for d in corpus.documents]
+    with contextlib.suppress(OSError):
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(spans, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, final)
+
+
+def load_sentences(corpus: Corpus) -> bool:
+    """Give each document its cached sentences; False (and nothing changed) when there is no
+    usable cache. Checked before use: spans in order and inside the text, and the first
+    document split again must give the same spans."""
+    try:
+        with open(_sentences_path(corpus), "rb") as fh:
+            spans = pickle.load(fh)
+    except (OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+        return False
+    docs = corpus.documents
+    if not isinstance(spans, list) or len(spans) != len(docs):
+        return False
+    built = []
+    try:
+        for d, rows in zip(docs, spans, strict=True):
+            last = 0
+            sentences = []
+            for i, (start, end, noise, heading) in enumerate(rows):
+                if not (
+                    isinstance(start, int) and isinstance(end, int) and last <= start < end
+                    and end <= len(d.text) and isinstance(noise, str) and isinstance(heading, bool)
+                ):  # fmt: skip
+                    return False
+                sentences.append(Sentence(i, start, end, noise, heading))
+                last = end
+            built.append(tuple(sentences))
+    except (TypeError, ValueError):
+        return False
+    if docs and built[0] != tuple(segment(docs[0].text)):
+        return False  # the splitter changed without a version bump: split again
+    for d, found in zip(docs, built, strict=True):
+        object.__setattr__(d, "_sentences", found)
+    return True

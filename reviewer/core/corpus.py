@@ -44,13 +44,64 @@ class Sentence:
         return not self.noise
 
 
-@dataclass(frozen=True, slots=True)
 class Document:
+    """One document. Its sentences are split on first use (and kept): opening a large corpus
+    reads every file but segments only the document shown; the rest is split in a worker."""
+
+    __slots__ = ("id", "group", "title", "text", "_sentences")
+    _sentences: tuple[Sentence, ...] | None
+
     id: str
     group: str
     title: str
     text: str
-    sentences: tuple[Sentence, ...]
+
+    def __init__(
+        self,
+        id: str,
+        group: str,
+        title: str,
+        text: str,
+        sentences: Sequence[Sentence] | None = None,
+    ) -> None:
+        set_ = object.__setattr__
+        set_(self, "id", id)
+        set_(self, "group", group)
+        set_(self, "title", title)
+        set_(self, "text", text)
+        set_(self, "_sentences", None if sentences is None else tuple(sentences))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Document is immutable ({name})")
+
+    @property
+    def sentences(self) -> tuple[Sentence, ...]:
+        found = self._sentences
+        if found is None:
+            # Two threads may both split it; the result is the same, either one is kept.
+            found = tuple(segment(self.text))
+            object.__setattr__(self, "_sentences", found)
+        return found
+
+    @property
+    def segmented(self) -> bool:
+        return self._sentences is not None
+
+    def _key(self) -> tuple[str, str, str, str]:
+        return (self.id, self.group, self.title, self.text)
+
+    def __eq__(self, other: object) -> bool:
+        # The sentences follow from the text: equal texts, equal documents.
+        return isinstance(other, Document) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Document(id={self.id!r}, group={self.group!r}, {len(self.text)} chars)"
+
+    def __reduce__(self):
+        return (Document, (self.id, self.group, self.title, self.text, self._sentences))
 
     def sentence_text(self, sentence: Sentence) -> str:
         return self.text[sentence.start : sentence.end]
@@ -88,6 +139,7 @@ class Corpus:
     name: str
     documents: tuple[Document, ...]
     _index: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    _fingerprint: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._index.update({d.id: i for i, d in enumerate(self.documents)})
@@ -108,7 +160,14 @@ class Corpus:
         return out
 
     def fingerprint(self) -> str:
-        """A hash of everything that determines the suspect scores: ids, groups and texts."""
+        """A hash of everything that determines the suspect scores: ids, groups and texts
+        (computed once: the documents never change)."""
+        found = self._fingerprint.get("")
+        if found is None:
+            found = self._fingerprint[""] = self._compute_fingerprint()
+        return found
+
+    def _compute_fingerprint(self) -> str:
         h = hashlib.sha256()
         for d in self.documents:
             for part in (d.id, d.group, d.text):
@@ -296,7 +355,7 @@ class CorpusReader:
                         )
                         continue
                     seen.add(doc_id)
-                    documents.append(Document(doc_id, doc_group, title, text, tuple(segment(text))))
+                    documents.append(Document(doc_id, doc_group, title, text))
             self.documents_read += len(documents)
             yield documents
 

@@ -19,7 +19,13 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from reviewer.core import navigation as nav
-from reviewer.core.cache import has_cached, iter_cached_compact, save_cached_compact
+from reviewer.core.cache import (
+    has_cached,
+    iter_cached_compact,
+    load_sentences,
+    save_cached_compact,
+    save_sentences,
+)
 from reviewer.core.corpus import Corpus, Document, Sentence
 from reviewer.core.fact_table import FactRow
 from reviewer.core.printable import shown_path, visible
@@ -271,6 +277,13 @@ class ReviewScreen(Screen[None]):
     BINDINGS = list[Binding | tuple[str, str] | tuple[str, str, str]](BINDINGS)
     ALLOW_IN_MAXIMIZED_VIEW = "Footer, #status"  # e: the panel fills the screen, status stays
 
+    class Segmented(Message):
+        """Every document is split into sentences: ``claims`` in all."""
+
+        def __init__(self, claims: int) -> None:
+            super().__init__()
+            self.claims = claims
+
     class ScoresArrived(Message):
         def __init__(self, results: list[Compact], done: int, total: int, final: bool) -> None:
             super().__init__()
@@ -304,7 +317,8 @@ class ReviewScreen(Screen[None]):
         self.doc_index = 0
         self.sentence_index: int | None = None
         self._list_pending: set[int] = set()  # documents whose list entry awaits new scores
-        self._total_claims = sum(len(d.claims) for d in corpus.documents)
+        # Known once every document is split into sentences (in the scoring worker).
+        self._total_claims: int | None = None
         self._retrying = False  # a failed save is being retried on a timer
         self._quit_warned = False
         self._shown_path = _shown(session.path)  # resolving it on every key costs syscalls
@@ -414,6 +428,8 @@ class ReviewScreen(Screen[None]):
 
     def _stats(self, index: int) -> DocumentStats:
         doc = self.corpus.documents[index]
+        if not doc.segmented:  # not split yet (the worker is on it): counts come later
+            return DocumentStats(claims=None, tagged=0, suspects_left=0, scored=False)
         return DocumentStats(
             claims=len(doc.claims),
             tagged=self.session.tagged_count(doc),
@@ -480,7 +496,8 @@ class ReviewScreen(Screen[None]):
 
     def _refresh_status(self) -> None:
         # Runs on every key: counts are kept up to date, never recounted over the corpus here.
-        parts = [f"{self.session.count}/{self._total_claims} tagged"]
+        total = "…" if self._total_claims is None else self._total_claims
+        parts = [f"{self.session.count}/{total} tagged"]
         if self.scoring == "" and self._suspects_left is not None:
             parts.append(f"{self._suspects_left} suspects left")
         else:
@@ -536,13 +553,20 @@ class ReviewScreen(Screen[None]):
     def score_corpus(self) -> None:
         """Scores from the cache when the corpus is unchanged, else from the engine; posted in
         batches at most every 0.1 s so the screen fills in without waiting for the end."""
+        # Documents are split into sentences on first use: the first frame split only the one
+        # on screen; the rest is split here, off the UI thread.
+        # A second opening reads the spans the first one found (checked before use).
+        cached = load_sentences(self.corpus)
         total = sum(len(d.claims) for d in self.corpus.documents)
-        if has_cached(self.corpus):
+        if not cached:
+            save_sentences(self.corpus)
+        if has_cached(self.corpus):  # scores follow at once: they bring the counts with them
             try:
                 self._post_batches(iter_cached_compact(self.corpus), total)
                 return
             except (OSError, ValueError, EOFError, AttributeError, TypeError):
                 pass  # unreadable cache: score again and rewrite it
+        self.post_message(self.Segmented(total))  # counts now, scores as they come
         groups: list[list[Compact]] = []
 
         def fresh() -> Iterator[list[Compact]]:
@@ -565,6 +589,14 @@ class ReviewScreen(Screen[None]):
                 batch, last = [], time.monotonic()
         self.post_message(self.ScoresArrived(batch, done, total, True))
 
+    def on_review_screen_segmented(self, message: Segmented) -> None:
+        self._total_claims = message.claims
+        doc_list = self.query_one(DocumentList)
+        highlighted = doc_list.highlighted
+        doc_list.populate([self._stats(i) for i in range(len(self.corpus.documents))])
+        doc_list.highlighted = highlighted
+        self._refresh_status()
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "scoring" and event.state == WorkerState.ERROR:
             error = event.worker.error
@@ -581,6 +613,7 @@ class ReviewScreen(Screen[None]):
         if message.final:
             groups |= set(self.corpus.groups)
         self.scored_groups |= groups
+        self._total_claims = message.total
         if message.final:
             # Scores, corpus and annotations live until quit and form no garbage cycles; moving
             # them out of the collector's sight stops its full passes over ~1M objects from

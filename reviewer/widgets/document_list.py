@@ -26,7 +26,7 @@ def fit(name: str, width: int) -> str:
 
 @dataclass(frozen=True)
 class DocumentStats:
-    claims: int
+    claims: int | None  # None: the document is not split into sentences yet
     tagged: int
     suspects_left: int
     scored: bool
@@ -122,13 +122,14 @@ class DocumentList(OptionList, can_focus=False):
         """A group's one-line header: its name (cut to fit), then its progress."""
         stats = [self._stats[i] for i in self._group_docs.get(group, ()) if i < len(self._stats)]
         tagged = sum(st.tagged for st in stats)
-        claims = sum(st.claims for st in stats)
+        known = all(st.claims is not None for st in stats)
+        claims = sum(st.claims or 0 for st in stats)
         left = sum(st.suspects_left for st in stats)
-        progress = f" {tagged}/{claims}" + (f" !{left}" if left else "")
+        progress = f" {tagged}/{claims if known else '…'}" + (f" !{left}" if left else "")
         width = max((self._width or 28) - 2, 12)
         title = fit(one_line(group) or "(top level)", max(width - len(progress) - 2, 6))
         text = Text(f"{'▸' if group in self.collapsed else '▾'} {title}", style="bold")
-        text.append(progress, style=self._colours()["done"] if tagged == claims else "")
+        text.append(progress, style=self._colours()["done"] if known and tagged == claims else "")
         return text
 
     def _prompt(self, index: int, st: DocumentStats) -> Text:
@@ -138,6 +139,10 @@ class DocumentList(OptionList, can_focus=False):
         width = max((self._width or 28) - 2, 12)
         name = fit(one_line(doc.id.rsplit("/", 1)[-1] if doc.group else doc.id), width)
         text = Text()
+        if st.claims is None:  # not split into sentences yet
+            text.append(name, style="bold")
+            text.append("\n  …", style=self._colours()["scoring"])
+            return text
         text.append(name, style="bold" if st.tagged < st.claims else "dim")
         text.append("\n")
         done = st.tagged == st.claims and st.claims > 0

@@ -50,3 +50,29 @@ def test_worker_processes_give_the_same_bytes_as_one_process(tmp_path: Path):
     one = "".join("".join(lines) for lines in assess_corpus_jsonl(corpus, workers=1))
     two = "".join("".join(lines) for lines in assess_corpus_jsonl(corpus, workers=2))
     assert one == two and one.count("\n") == sum(len(d.claims) for d in corpus.documents)
+
+
+def test_sentence_spans_are_cached_checked_and_reused(tmp_path: Path):
+    from reviewer.core.cache import _sentences_path, load_sentences, save_sentences
+    from reviewer.core.corpus import load_corpus
+    from tests.conftest import SEEDS
+
+    first = load_corpus([SEEDS]).corpus
+    assert not any(d.segmented for d in first.documents)  # split on first use only
+    assert load_sentences(first) is False  # nothing cached yet
+    expected = [d.sentences for d in first.documents]
+    save_sentences(first)
+    second = load_corpus([SEEDS]).corpus
+    assert load_sentences(second) is True
+    assert all(d.segmented for d in second.documents)
+    assert [d.sentences for d in second.documents] == expected
+    # A damaged cache is refused as a whole and the documents split again.
+    path = _sentences_path(second)
+    import pickle
+
+    spans = pickle.loads(path.read_bytes())
+    spans[1][0] = (5, 3, "", False)  # end before start
+    path.write_bytes(pickle.dumps(spans))
+    third = load_corpus([SEEDS]).corpus
+    assert load_sentences(third) is False and not any(d.segmented for d in third.documents)
+    assert [d.sentences for d in third.documents] == expected
