@@ -24,8 +24,10 @@ class ReviewerApp(App[None]):
         session: Session,
         compare: Votes | None = None,
         compare_details: dict | None = None,
+        blind: bool = False,
     ) -> None:
         super().__init__()
+        self.blind = blind
         self.corpus = corpus
         self.session = session
         self.compare = compare
@@ -35,7 +37,9 @@ class ReviewerApp(App[None]):
         prepare_workers(sum(len(d.text) for d in corpus.documents) // BYTES_PER_CLAIM)
 
     def get_default_screen(self) -> Screen:
-        return ReviewScreen(self.corpus, self.session, self.compare, self.compare_details)
+        return ReviewScreen(
+            self.corpus, self.session, self.compare, self.compare_details, blind=self.blind
+        )
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

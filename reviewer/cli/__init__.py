@@ -57,6 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="your name; the file is DIR/NAME.toml (default: login name)",
     )
     review.add_argument(
+        "--blind",
+        action="store_true",
+        help="blind-first review: the engine's shading, marks, reasons and evidence stay hidden "
+        "for a sentence until you tag it; the file keeps your first label (blind_label)",
+    )
+    review.add_argument(
         "--threshold",
         type=float,
         default=None,

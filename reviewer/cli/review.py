@@ -92,6 +92,8 @@ def apply_threshold(value: float | None) -> None:
 def run(args: argparse.Namespace) -> int:
     apply_threshold(args.threshold)
     corpus = load_or_exit(args.paths)
+    if args.blind and args.compare:
+        raise UserError("--blind and --compare do not go together: adjudication shows the votes")
     details: dict = {}
     votes = compare_votes(args.compare, corpus, details) if args.compare else None
     session = open_session(args, corpus)
@@ -104,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
     # (write, fsync, rename) must win the GIL back from the UI thread. At the default 5 ms a
     # save with 10,000 annotations waited 20-25 ms for hand-offs; at 1 ms, a few.
     sys.setswitchinterval(0.001)
-    ReviewerApp(corpus, session, votes, details).run()
+    ReviewerApp(corpus, session, votes, details, blind=args.blind).run()
     session.close()  # everything is on disk (or reported unsaved) and the lock is released
     if not multiprocessing.active_children():
         # Tearing down an interpreter that holds a large corpus and its scores frees millions

@@ -198,6 +198,8 @@ class Session:
         self._undo: list[Change | list[Change]] = []
         self._redo: list[Change | list[Change]] = []
         self._batch: list[Change] | None = None
+        # Top-level keys this session adds to the file (blind = true), kept through merges.
+        self.header_marks: dict[str, Any] = {}
         self.generation = 0  # bumped by every change that must reach the file
         self.saved_generation = 0  # the newest generation the file holds
         self.save_error = ""
@@ -403,7 +405,7 @@ class Session:
         self._base = list(theirs.values())
         self.store.signature = disk.signature if disk else None
         if disk is not None:
-            self.store.extra = dict(disk.extra)
+            self.store.extra = {**disk.extra, **self.header_marks}
         self.needs_reload = False
         self.save_error = ""
         touched = {
@@ -540,6 +542,11 @@ class Session:
             evidence = before.evidence + (ev,)
         after = before.with_changes(evidence=evidence, updated=now())
         return self._commit(Change(key, before, after, "evidence"))
+
+    def mark_header(self, key: str, value: Any) -> None:
+        """A top-level key for the file (``blind = true``), written with the next save."""
+        self.header_marks[key] = value
+        self.store.extra[key] = value
 
     @contextlib.contextmanager
     def batch(self):

@@ -298,10 +298,15 @@ class ReviewScreen(Screen[None]):
         session: Session,
         compare: Votes | None = None,
         compare_details: dict | None = None,
+        blind: bool = False,
     ) -> None:
         super().__init__()
         self.corpus = corpus
         self.session = session
+        # Blind-first review: the engine's verdict on a sentence is hidden until it is tagged.
+        self.blind = blind
+        if blind and not session.read_only:
+            session.mark_header("blind", True)
         # Adjudication: each compared annotator's label per sentence (None: not comparing),
         # and their notes and linked evidence (note, [document ids]) where they left any.
         self.compare = compare
@@ -345,6 +350,7 @@ class ReviewScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.query_one(EvidencePanel).blind = self.blind
         view = self.query_one(DocumentView)
         view.label_of = self._label_of
         view.level_of = self._level_of
@@ -393,7 +399,13 @@ class ReviewScreen(Screen[None]):
         a = self.session.get(doc, s)
         return a.label if a else None
 
+    def _hidden(self, doc: Document, s: Sentence) -> bool:
+        """Blind review: the engine says nothing about an untagged sentence."""
+        return self.blind and self.session.get(doc, s) is None
+
     def _level_of(self, doc: Document, s: Sentence) -> int:
+        if self._hidden(doc, s):
+            return 0
         return nav.suspect_level(self.assessments.get((doc.id, s.start)))
 
     def assessment(self, doc: Document, s: Sentence) -> Assessment | None:
@@ -421,7 +433,7 @@ class ReviewScreen(Screen[None]):
             return "?" if a.unconfirmed else LABEL_LETTER[a.label]
         if self._disputed(doc, s):
             return "≠"
-        return "!" if self._level_of(doc, s) else ""
+        return "!" if self._level_of(doc, s) else ""  # 0 for a hidden sentence
 
     def _is_tagged(self, doc: Document, s: Sentence) -> bool:
         return self.session.get(doc, s) is not None
@@ -433,7 +445,9 @@ class ReviewScreen(Screen[None]):
         return DocumentStats(
             claims=len(doc.claims),
             tagged=self.session.tagged_count(doc),
-            suspects_left=nav.suspects_untagged(doc, self.assessments, self._is_tagged),
+            suspects_left=0
+            if self.blind
+            else nav.suspects_untagged(doc, self.assessments, self._is_tagged),
             scored=doc.group in self.scored_groups,
         )
 
@@ -486,19 +500,22 @@ class ReviewScreen(Screen[None]):
         else:
             number = next((n for n, c in enumerate(claims, 1) if c.index == s.index), 0)
             position = f"{self.doc.id} · claim {number} of {len(claims)}"
-            a = self.assessment(self.doc, s)
+            a = None if self._hidden(self.doc, s) else self.assessment(self.doc, s)
             votes = sorted(self._votes(self.doc, s).items()) if self.compare is not None else None
             details = self.compare_details.get((self.doc.id, s.start, s.end), {})
             self.query_one(EvidencePanel).show(
-                position, a, self.session.get(self.doc, s), votes, details
-            )
+                position, a, self.session.get(self.doc, s), votes, details,
+                blind=self._hidden(self.doc, s),
+            )  # fmt: skip
         self._refresh_status()
 
     def _refresh_status(self) -> None:
         # Runs on every key: counts are kept up to date, never recounted over the corpus here.
         total = "…" if self._total_claims is None else self._total_claims
         parts = [f"{self.session.count}/{total} tagged"]
-        if self.scoring == "" and self._suspects_left is not None:
+        if self.blind:
+            parts.append("BLIND: the engine shows after each tag")
+        elif self.scoring == "" and self._suspects_left is not None:
             parts.append(f"{self._suspects_left} suspects left")
         else:
             parts.append(self.scoring)
@@ -530,7 +547,7 @@ class ReviewScreen(Screen[None]):
         ):
             if change.before is None and change.after is not None:
                 self._suspects_left -= 1
-                if self._suspects_left == 0:
+                if self._suspects_left == 0 and not self.blind:
                     self.notify(
                         "Every suspect has been reviewed. g goes on to the untagged claims.",
                         title="Suspects done",
@@ -699,6 +716,9 @@ class ReviewScreen(Screen[None]):
         self._move_to(found, jump=True)
 
     def action_suspect(self, step: int) -> None:
+        if self.blind:  # the engine must not choose the order: the next untagged claim
+            self._jump(step, lambda d, s: not self._is_tagged(d, s), "other untagged claim")
+            return
         if self.scoring:
             self.notify("Still scoring; suspects found so far are used.", timeout=2)
         self._jump(
@@ -877,7 +897,7 @@ class ReviewScreen(Screen[None]):
     def _advance(self) -> None:
         """Tag-and-advance (A cycles it): on to the next untagged claim or suspect."""
         mode = self.settings.get("advance", "off")
-        if mode == "claim":
+        if mode == "claim" or (mode == "suspect" and self.blind):
             self.action_untagged()
         elif mode == "suspect":
             self.action_suspect(1)
@@ -911,16 +931,44 @@ class ReviewScreen(Screen[None]):
         a = self.assessments.get((doc.id, s.start))
         votes = self._votes(doc, s) or None
         score = a.score if a else None
-        extra = {}
+        extra: dict[str, object] = {}
+        first_blind = self._hidden(doc, s)
+        if first_blind:
+            # The label given before the engine was shown, and the engine's verdict then.
+            extra["blind_label"] = label
+            extra["kind"] = a.kind if a else "unscored"
         if label == "fabricated":
             # A fabricated tag keeps what the engine checked: the file shows what was searched.
             full = self.assessment(doc, s)
             if full is not None and full.receipts:
                 extra["receipts"] = [receipt_table(r) for r in full.receipts]
-        return (
+        done = (
             self._guarded(lambda: self.session.tag(doc, s, label, score, votes, extra, evidence))
             is not None
         )
+        if done and first_blind:
+            self._reveal(doc, s, label)
+        return done
+
+    def _reveal(self, doc: Document, s: Sentence, label: str) -> None:
+        """Blind review: the sentence's shading, mark and reasons appear; say so when the
+        engine saw it otherwise."""
+        a = self.assessments.get((doc.id, s.start))
+        if doc is self.doc:
+            self.query_one(DocumentView).refresh_sentence(s.index)
+        if a is None:
+            self.notify("Revealed: the engine has not scored this sentence yet.", timeout=3)
+            return
+        flagged = nav.is_suspect(a)
+        verdict = f"{a.kind}, score {a.score:.2f}"
+        if flagged and label == "supported":
+            self.notify(f"The engine disagreed: it flagged this sentence ({verdict}).",
+                        severity="warning", timeout=5)  # fmt: skip
+        elif not flagged and label != "supported":
+            self.notify(f"The engine disagreed: it found no problem here ({verdict}).",
+                        severity="warning", timeout=5)  # fmt: skip
+        else:
+            self.notify(f"The engine agreed ({verdict}).", timeout=3)
 
     def clear_sentence(self, doc: Document, s: Sentence) -> None:
         self._guarded(lambda: self.session.clear(doc, s))
@@ -1053,6 +1101,10 @@ class ReviewScreen(Screen[None]):
     def action_facts(self) -> None:
         from reviewer.screens.facts import FactsScreen
 
+        if self.blind:
+            self.notify("Blind review: the fact table is the engine's work; it stays hidden.",
+                        timeout=4)  # fmt: skip
+            return
         self._remember()
 
         def done(position: tuple[int, int] | None) -> None:

@@ -60,6 +60,7 @@ def _resolver(pal: Palette):
 
 # The marks of the document view in one line (? lists them in full).
 LEGEND = "▌ cursor · ! suspect, shade = how suspect · S C F your tags · ? moved · ? help"
+BLIND_LEGEND = "▌ cursor · S C F your tags (the engine shows after each) · ? moved · ? help"
 
 
 class _Body:
@@ -99,6 +100,7 @@ class _Body:
 
 class EvidencePanel(VerticalScroll, can_focus=False):
     ALLOW_MAXIMIZE = True  # e gives it the whole screen on a small terminal
+    blind = False  # blind review: the legend leaves out the engine's marks
 
     def compose(self):
         yield Static(id="evidence-body")
@@ -121,6 +123,7 @@ class EvidencePanel(VerticalScroll, can_focus=False):
         annotation: Annotation | None,
         others: list[tuple[str, str]] | None = None,
         details: dict[str, tuple[str, list[str]]] | None = None,
+        blind: bool = False,
     ) -> None:
         st = self._styles()
         t = _Body()
@@ -157,7 +160,11 @@ class EvidencePanel(VerticalScroll, can_focus=False):
                 if evidence:
                     said.append("evidence: " + ", ".join(one_line(d) for d in evidence))
                 t.indented(f"{one_line(who)}: " + " · ".join(said), style=st("italic"))
-        if assessment is None:
+        if blind:
+            t.append("\nBlind review", style=st("bold"))
+            t.append(": tag this sentence (s, c or f) to see what the engine found about it.",
+                     style=st("dim"))  # fmt: skip
+        elif assessment is None:
             t.append("\nScoring…", style=st("dim"))
         else:
             t.append("\n")
@@ -185,6 +192,6 @@ class EvidencePanel(VerticalScroll, can_focus=False):
                     t.append("  ✓ linked", style=st("bold cyan"))
                 t.indented(visible(m.text), style=st(""))
         t.append("\n")
-        t.append(LEGEND, style=st("dim"))
+        t.append(BLIND_LEGEND if self.blind else LEGEND, style=st("dim"))
         self.query_one("#evidence-body", Static).update(t.renderable())
         self.scroll_home(animate=False)
