@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
@@ -21,13 +22,17 @@ class ReviewerApp(App[None]):
     def __init__(
         self,
         corpus: Corpus,
-        session: Session,
+        session: Session | None,
         compare: Votes | None = None,
         compare_details: dict | None = None,
         blind: bool = False,
+        ask_in: Path | None = None,
     ) -> None:
+        """``session`` None: ask who is reviewing first (a browser session), then open
+        ``ask_in``/NAME.toml."""
         super().__init__()
         self.blind = blind
+        self.ask_in = ask_in
         self.corpus = corpus
         self.session = session
         self.compare = compare
@@ -37,6 +42,24 @@ class ReviewerApp(App[None]):
         prepare_workers(sum(len(d.text) for d in corpus.documents) // BYTES_PER_CLAIM)
 
     def get_default_screen(self) -> Screen:
+        if self.session is None:
+            from reviewer.screens.annotator import AnnotatorScreen
+
+            return AnnotatorScreen(self.corpus, self.ask_in or Path("annotations"), self._opened)
+        return self._review_screen()
+
+    def _opened(self, session: Session) -> None:
+        self.session = session
+        if session.read_only:
+            self.notify(
+                "Read-only: this reviewer's file is open in another window or tab.",
+                severity="warning",
+                timeout=8,
+            )
+        self.push_screen(self._review_screen())
+
+    def _review_screen(self) -> ReviewScreen:
+        assert self.session is not None
         return ReviewScreen(
             self.corpus, self.session, self.compare, self.compare_details, blind=self.blind
         )
@@ -55,4 +78,5 @@ class ReviewerApp(App[None]):
             yield SystemCommand(binding.tooltip or binding.description, f"key: {key}", run)
 
     def on_unmount(self) -> None:
-        self.session.close()
+        if self.session is not None:
+            self.session.close()

@@ -19,6 +19,7 @@ COMMANDS = (
     "import",
     "merge",
     "calibrate",
+    "serve",
 )
 
 
@@ -56,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="your name; the file is DIR/NAME.toml (default: login name)",
     )
+    review.add_argument("--served", action="store_true", help=argparse.SUPPRESS)
     review.add_argument(
         "--blind",
         action="store_true",
@@ -184,6 +186,32 @@ def build_parser() -> argparse.ArgumentParser:
         help="labelstudio: name the set of this Label Studio member (email or id) NAME",
     )
 
+    serve = sub.add_parser("serve", help="serve the review app to web browsers")
+    serve.add_argument("paths", nargs="*", metavar="PATH", help="corpus folders or files")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only; reviewer has no "
+        "login of its own, see the README before listening on another address)",
+    )
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument(
+        "--public-url",
+        metavar="URL",
+        default=None,
+        help="the address browsers use, behind a reverse proxy (https://review.example.org)",
+    )
+    serve.add_argument(
+        "--annotations", metavar="DIR", default="annotations", help="where tags are saved"
+    )
+    serve.add_argument(
+        "--annotator",
+        metavar="NAME",
+        default=None,
+        help="one reviewer for every tab (default: each tab asks on its first screen)",
+    )
+    serve.add_argument("--blind", action="store_true", help="blind-first review in every tab")
+
     cal = sub.add_parser("calibrate", help="the engine measured against your labels")
     cal.add_argument("paths", nargs="*", metavar="FILE_OR_FOLDER", help=sets_help)
     cal.add_argument("--corpus", metavar="PATH", help=corpus_help)
@@ -221,6 +249,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from reviewer.cli.facts import run as run_facts
 
             return run_facts(args)
+        if args.command == "serve":
+            from reviewer.cli.serve import run as run_serve
+
+            return run_serve(args)
         if args.command == "calibrate":
             from reviewer.cli.calibrate import run as run_calibrate
 

@@ -96,18 +96,29 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("--blind and --compare do not go together: adjudication shows the votes")
     details: dict = {}
     votes = compare_votes(args.compare, corpus, details) if args.compare else None
-    session = open_session(args, corpus)
-    if not sys.stdin.isatty() or not sys.stdout.isatty():
-        session.close()
-        raise UserError("the review app needs a terminal (stdin and stdout must be a TTY)")
+    # Served (reviewer serve) the app talks to a browser through Textual's web driver, not a
+    # terminal; without --annotator it asks who is reviewing on its first screen.
+    served = args.served or "web_driver" in os.environ.get("TEXTUAL_DRIVER", "")
+    ask = served and not args.annotator and not args.compare
+    session = None if ask else open_session(args, corpus)
+    if not served and (not sys.stdin.isatty() or not sys.stdout.isatty()):
+        if session is not None:
+            session.close()
+        raise UserError(
+            "the review app needs a terminal (stdin and stdout must be a TTY); "
+            "for a browser, use reviewer serve"
+        )
     from reviewer.app import ReviewerApp
 
     # The writer thread saves between the event loop's frames; each of its system calls
     # (write, fsync, rename) must win the GIL back from the UI thread. At the default 5 ms a
     # save with 10,000 annotations waited 20-25 ms for hand-offs; at 1 ms, a few.
     sys.setswitchinterval(0.001)
-    ReviewerApp(corpus, session, votes, details, blind=args.blind).run()
-    session.close()  # everything is on disk (or reported unsaved) and the lock is released
+    folder = Path(args.annotations)
+    app = ReviewerApp(corpus, session, votes, details, blind=args.blind, ask_in=folder)
+    app.run()
+    if app.session is not None:
+        app.session.close()  # everything is on disk (or reported unsaved), the lock released
     if not multiprocessing.active_children():
         # Tearing down an interpreter that holds a large corpus and its scores frees millions
         # of objects one by one (0.1-0.3 s after the screen is gone); nothing is left to do.

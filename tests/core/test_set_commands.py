@@ -181,3 +181,26 @@ def test_merge_reads_the_folder_and_leaves_its_own_output_out(tmp_path: Path):
     again = cli("merge", "--out", "all.toml", cwd=project)  # merged.toml is not a reviewer
     assert again.returncode == 0 and b"merged 2 sets" in again.stderr
     assert b"merged.toml: adjudicated or merged set, left out" in again.stderr
+
+
+def test_serve_refuses_bad_input_in_one_line(tmp_path: Path):
+    from tests.hostile.helpers import cli, error_line
+
+    assert "--port 70000" in error_line(cli("serve", "--port", "70000", cwd=tmp_path))
+    missing = cli("serve", "nowhere", cwd=tmp_path)
+    assert missing.returncode == 2 and b"no documents to review in nowhere" in missing.stderr
+    bad = cli("serve", "--annotator", "../x", cwd=tmp_path)
+    assert bad.returncode == 2
+
+
+def test_serve_command_runs_the_review_app_on_absolute_paths(tmp_path: Path):
+    import argparse
+
+    from reviewer.cli.serve import command
+
+    args = argparse.Namespace(
+        paths=["seeds"], annotations="annotations", annotator=None, blind=True
+    )
+    cmd = command(args)
+    assert " review --served " in cmd and str((Path.cwd() / "seeds").resolve()) in cmd
+    assert cmd.endswith("--blind") and "--annotator" not in cmd
