@@ -69,8 +69,11 @@ def run(args: argparse.Namespace) -> int:
          for k, v in sorted(report.kinds.items())],
     )  # fmt: skip
     if report.blind_claims:
+        agreed = report.blind_agreed
         print_table(
-            f"Blind review: {report.blind_claims} claims tagged before the engine was shown",
+            f"Blind review: {report.blind_claims} claims tagged before the engine was shown; "
+            f"the engine agreed with the first label on {agreed} "
+            f"({100 * agreed / report.blind_claims:.0f}%)",
             ["first label -> final label", "claims"],
             [[k, v] for k, v in report.blind_changed.items()]
             or [["(no tag changed after the reveal)", 0]],

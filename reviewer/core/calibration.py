@@ -48,6 +48,9 @@ class Calibration:
     # Blind sessions: tags changed after the engine was revealed, by direction.
     blind_claims: int = 0
     blind_changed: dict[str, int] = field(default_factory=dict)
+    # Blind tags where the engine's flag (score at or above the threshold) matched the
+    # reviewer's first label (a problem or not): how often the engine agreed, unsteered.
+    blind_agreed: int = 0
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -67,6 +70,7 @@ class Calibration:
             "target_precision": self.target_precision,
             "blind_claims": self.blind_claims,
             "blind_changed": self.blind_changed,
+            "blind_agreed": self.blind_agreed,
         }
 
 
@@ -150,6 +154,7 @@ def calibrate(points: Sequence[Point], threshold: float, target: float = 0.8) ->
         target_precision=target,
         blind_claims=len(blind),
         blind_changed=dict(sorted(changed.items())),
+        blind_agreed=sum((p.score >= threshold) == (p.blind_label in POSITIVE) for p in blind),
     )
 
 

@@ -45,6 +45,9 @@ def test_threshold_reliability_kinds_and_blind_changes():
     assert bands[0.0] == (0, 0) and sum(n for n, _ in bands.values()) == 6
     assert report.kinds["conflict"] == {"supported": 1, "contradicted": 1, "fabricated": 0}
     assert report.blind_claims == 2 and report.blind_changed == {"supported -> fabricated": 1}
+    # Blind first labels: 0.7 "supported" but flagged (disagree), 0.6 "supported" flagged too.
+    assert report.blind_agreed == 0
+    assert calibrate(_points(), threshold=0.75).blind_agreed == 2
 
 
 def test_cli_calibrate_json_on_a_project(tmp_path: Path):

@@ -3,6 +3,7 @@ it is revealed, and the file keeps the first label and the engine's verdict at t
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -13,7 +14,7 @@ from reviewer.core.corpus import load_corpus
 from reviewer.core.session import Session
 from reviewer.screens.review import ReviewScreen
 from tests.conftest import SEEDS
-from tests.hostile.helpers import drawn_segments, drawn_text
+from tests.hostile.helpers import cli, drawn_segments, drawn_text
 from tests.ui.test_keys import on_disk
 
 
@@ -79,6 +80,11 @@ async def test_nothing_of_the_engine_is_shown_before_the_tag(tmp_path: Path):
         assert saved["label"] == "contradicted" and saved["blind_label"] == "supported"
     data = tomllib.loads((tmp_path / "annotations" / "ana.toml").read_text())
     assert data["blind"] is True
+    # Afterwards: how often the engine agreed with the label given blind, and what changed.
+    result = cli("calibrate", "--json", "--corpus", str(SEEDS), cwd=tmp_path)
+    report = json.loads(result.stdout)
+    assert report["blind_claims"] == 1 and report["blind_agreed"] == 0  # flagged, said supported
+    assert report["blind_changed"] == {"supported -> contradicted": 1}
 
 
 async def test_blind_navigation_goes_in_document_order_and_hides_counts(tmp_path: Path):
