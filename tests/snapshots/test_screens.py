@@ -11,6 +11,7 @@ from reviewer.app import ReviewerApp
 from reviewer.core.corpus import load_corpus
 from reviewer.core.session import Session
 from tests.conftest import SEEDS
+from tests.ui.test_keys import ready
 
 
 @pytest.fixture
@@ -21,8 +22,7 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ReviewerApp:
 
 
 async def _scored(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await ready(pilot)
 
 
 async def _tagged(pilot) -> None:

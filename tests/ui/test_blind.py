@@ -15,7 +15,7 @@ from reviewer.core.session import Session
 from reviewer.screens.review import ReviewScreen
 from tests.conftest import SEEDS
 from tests.hostile.helpers import cli, drawn_segments, drawn_text
-from tests.ui.test_keys import on_disk
+from tests.ui.test_keys import on_disk, ready
 
 
 def blind_app(tmp_path: Path) -> ReviewerApp:
@@ -25,11 +25,7 @@ def blind_app(tmp_path: Path) -> ReviewerApp:
 
 
 async def _scored(pilot) -> ReviewScreen:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, ReviewScreen) and screen.scoring == ""
-    return screen
+    return await ready(pilot)
 
 
 def _backgrounds(app) -> set[str]:

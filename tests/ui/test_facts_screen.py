@@ -28,11 +28,15 @@ async def to_column(pilot, screen: FactsScreen, doc_id: str) -> None:
 
 async def open_table(pilot) -> FactsScreen:
     await pilot.press("t")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, FactsScreen) and screen.rows is not None
-    return screen
+    for _ in range(600):  # the table is built in a worker: until its rows are in
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, FactsScreen)
+        if screen.rows is not None:
+            return screen
+        await pilot.pause(0.05)
+    raise AssertionError("the fact table never filled")
 
 
 def cell_plain(screen: FactsScreen, row: int, doc_id: str) -> str:

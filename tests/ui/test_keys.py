@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import tomllib
 from pathlib import Path
 
@@ -30,13 +31,20 @@ def on_disk(app: ReviewerApp) -> list[dict]:
     return tomllib.loads(path.read_text()).get("annotation", [])
 
 
-async def ready(pilot) -> ReviewScreen:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, ReviewScreen)
-    assert screen.scoring == ""
-    return screen
+async def ready(pilot, timeout: float = 120.0) -> ReviewScreen:
+    """The review screen once every score is in. The scoring worker starts after the first
+    frame: waiting for workers before it exists returns at once, so wait for the status."""
+    deadline = time.monotonic() + timeout
+    while True:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert not screen.scoring.startswith("scoring failed"), screen.scoring
+        if screen.scoring == "":
+            return screen
+        assert time.monotonic() < deadline, f"still {screen.scoring!r}"
+        await pilot.pause(0.05)
 
 
 def current_text(screen: ReviewScreen) -> str:
