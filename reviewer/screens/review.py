@@ -74,6 +74,22 @@ BINDINGS = [
         False,
         id="suspect.previous",
     ),
+    # In blind review n/N must not follow the engine: the same keys, the next untagged claim.
+    _key(
+        "n",
+        "blind_next(1)",
+        "Next untagged",
+        "Next untagged claim, in document order (--blind)",
+        id="blind.next",
+    ),
+    _key(
+        "N",
+        "blind_next(-1)",
+        "Prev untagged",
+        "Previous untagged claim, in document order (--blind)",
+        False,
+        id="blind.previous",
+    ),
     _key(
         "g",
         "untagged",
@@ -678,9 +694,20 @@ class ReviewScreen(Screen[None]):
             return False
         if action in ("disagreement", "accept_agreed"):
             return self.compare is not None
-        return True
+        if action == "blind_next":
+            return self.blind
+        # In blind review the engine's order and its fact table stay hidden.
+        return not (self.blind and action in ("suspect", "facts"))
+
+    def action_blind_next(self, step: int) -> None:
+        self._jump(step, lambda d, s: not self._is_tagged(d, s), "other untagged claim")
 
     def on_key(self, event) -> None:
+        if self.blind and event.key == "t":
+            self.notify("Blind review: the fact table is the engine's work; it stays hidden.",
+                        timeout=4)  # fmt: skip
+            event.stop()
+            return
         if not self.session.read_only:
             return
         for binding in self.BINDINGS:
@@ -1211,7 +1238,9 @@ class ReviewScreen(Screen[None]):
         shown = [
             b
             for b in BINDINGS
-            if self.compare is not None or not b.action.startswith(("disagreement", "accept"))
+            if (self.compare is not None or not b.action.startswith(("disagreement", "accept")))
+            and (self.blind or not b.action.startswith("blind"))
+            and not (self.blind and b.action.startswith(("suspect", "facts")))
         ]
         self.app.push_screen(HelpScreen(shown, legend=True))
 

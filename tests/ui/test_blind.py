@@ -94,3 +94,8 @@ async def test_blind_navigation_goes_in_document_order_and_hides_counts(tmp_path
         assert "suspects left" not in shown and " suspect" not in shown.split("│")[0]
         status = str(screen.query_one("#status").render())
         assert "BLIND" in status
+        footer = shown.splitlines()[-1]
+        assert "n Next untagged" in footer and "Suspect" not in footer and "Facts" not in footer
+        await pilot.press("t")  # refused, with the reason
+        assert app.screen is screen
+        assert "Blind review" in [n.message for n in app._notifications][-1]

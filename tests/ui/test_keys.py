@@ -237,6 +237,7 @@ async def test_question_mark_lists_every_binding(tmp_path: Path):
         rendered = app.screen.listed  # the table is built from these
         # Every key but d/D, which act only when comparing reviewers (review --compare).
         compare_only = {"disagreement.next", "disagreement.previous", "disagreement.accept_agreed"}
+        compare_only |= {"blind.next", "blind.previous"}  # and these only in blind review
         assert {b.id for b in rendered} == {b.id for b in BINDINGS} - compare_only
         assert "reviewer keys" in text
         # 1-9 are one row, and the marks of the screen are explained.
