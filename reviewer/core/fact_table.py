@@ -29,11 +29,11 @@ from .index import GroupIndex, Unit, replacements
 from .jsonlines import jsonl_line
 from .parallel import (
     BYTES_PER_CLAIM,
-    default_workers,
     group_by,
     groups_in_order,
     same,
     sorted_groups,
+    workers_for,
 )
 from .text import DAY, MONTH, NAME, NUM, ROLE, WORD, Token, name_phrases, quotes, tokenize
 
@@ -580,7 +580,7 @@ def corpus_facts(
     is spread over worker processes, as the engine's scoring is."""
     chosen = [d for d in sorted_groups(corpus) if groups is None or d[0].group in groups]
     total = sum(len(d.claims) for docs in chosen for d in docs)
-    n = default_workers(total) if workers is None else workers
+    n = workers_for(total, workers)
     fn = partial(_group_table, disputed_only=disputed_only)
     return groups_in_order(chosen, fn, fn, same, progress, n, total)
 
@@ -595,7 +595,7 @@ def read_and_tabulate_jsonl(
     """The fact table as JSON Lines for a corpus still to be read: each group is tabulated
     as soon as its folder is read."""
     estimate = reader.total_bytes // BYTES_PER_CLAIM
-    n = default_workers(estimate) if workers is None else workers
+    n = workers_for(estimate, workers)
     chosen = (
         docs
         for unit in reader.units(by_group=True)

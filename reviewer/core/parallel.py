@@ -28,6 +28,11 @@ def default_workers(claims: int) -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+def workers_for(claims: int, given: int | None) -> int:
+    """``given`` if set, else as many workers as ``claims`` warrant."""
+    return default_workers(claims) if given is None else given
+
+
 def prepare_workers(claims: int) -> None:
     """Start multiprocessing's resource tracker now, while stderr is the real one.
 

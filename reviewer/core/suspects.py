@@ -45,11 +45,11 @@ from .jsonlines import safe_json_line
 from .parallel import (
     BYTES_PER_CLAIM,
     claims_of,
-    default_workers,
     group_by,
     groups_in_order,
     same,
     sorted_groups,
+    workers_for,
 )
 from .text import (
     CHECKABLE,
@@ -730,23 +730,21 @@ def scored(rows: Sequence[Compact]) -> list[Scored]:
     return [Scored(r[4], r[5], r) for r in rows]
 
 
+def _by_group(corpus: Corpus, local, remote, receive, progress, workers: int | None):
+    """``groups_in_order`` over the corpus's groups, on as many workers as its size warrants
+    (or ``workers``)."""
+    total = claims_of(corpus)
+    n = workers_for(total, workers)
+    return groups_in_order(sorted_groups(corpus), local, remote, receive, progress, n, total)
+
+
 def assess_corpus_compact(
     corpus: Corpus,
     progress: Callable[[int, int | None], None] | None = None,
     workers: int | None = None,
 ) -> Iterator[list[Compact]]:
     """``assess_corpus`` without texts: nothing is expanded that nobody looks at."""
-    total = claims_of(corpus)
-    n = default_workers(total) if workers is None else workers
-    return groups_in_order(
-        sorted_groups(corpus),
-        _assess_group_compact,
-        _assess_group_compact,
-        same,
-        progress,
-        n,
-        total,
-    )
+    return _by_group(corpus, _assess_group_compact, _assess_group_compact, same, progress, workers)
 
 
 def compact(assessments: Sequence[Assessment]) -> list[Compact]:
@@ -814,16 +812,8 @@ def assess_corpus(
 ) -> Iterator[list[Assessment]]:
     """Assess group by group, yielding each group's results in a fixed order; a large corpus
     is spread over worker processes (one per core)."""
-    total = claims_of(corpus)
-    n = default_workers(total) if workers is None else workers
-    return groups_in_order(
-        sorted_groups(corpus),
-        assess_group,
-        _assess_group_compact,
-        partial(expand, corpus),
-        progress,
-        n,
-        total,
+    return _by_group(
+        corpus, assess_group, _assess_group_compact, partial(expand, corpus), progress, workers
     )
 
 
@@ -838,17 +828,7 @@ def assess_corpus_jsonl(
 ) -> Iterator[list[str]]:
     """``assess_corpus`` as JSON Lines, one string per claim. Workers encode the lines
     themselves, which keeps the parent from becoming the bottleneck on a large corpus."""
-    total = claims_of(corpus)
-    n = default_workers(total) if workers is None else workers
-    return groups_in_order(
-        sorted_groups(corpus),
-        _assess_group_jsonl,
-        _assess_group_jsonl,
-        same,
-        progress,
-        n,
-        total,
-    )
+    return _by_group(corpus, _assess_group_jsonl, _assess_group_jsonl, same, progress, workers)
 
 
 def read_and_assess_jsonl(
@@ -860,7 +840,7 @@ def read_and_assess_jsonl(
     as its folder is read, so reading and scoring overlap. Groups come in name order, as in
     ``assess_corpus``."""
     estimate = reader.total_bytes // BYTES_PER_CLAIM
-    n = default_workers(estimate) if workers is None else workers
+    n = workers_for(estimate, workers)
     groups = (
         docs for unit in reader.units(by_group=True) for _, docs in sorted(group_by(unit).items())
     )
