@@ -60,15 +60,21 @@ def compare_votes(
     return votes
 
 
+def annotations_folder(raw: str) -> Path:
+    """``--annotations``: a folder, or a path where one can be made."""
+    folder = Path(raw)
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"{shown_path(folder)}: not a folder (--annotations must name a folder)")
+    return folder
+
+
 def open_session(args: argparse.Namespace, corpus) -> Session:
     annotator = args.annotator or ("adjudicated" if args.compare else default_annotator())
     try:
         check_annotator(annotator)
     except BadName as exc:
         raise UserError(str(exc)) from None
-    folder = Path(args.annotations)
-    if folder.exists() and not folder.is_dir():
-        raise UserError(f"{shown_path(folder)}: not a folder (--annotations must name a folder)")
+    folder = annotations_folder(args.annotations)
     try:
         return Session(corpus, folder / f"{annotator}.toml", annotator)
     except StoreError as exc:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from reviewer.cli import UserError, warn
 from reviewer.cli.common import load_or_exit
+from reviewer.cli.review import annotations_folder
 from reviewer.core.names import BadName, check_annotator
 
 
@@ -43,9 +44,7 @@ def run(args: argparse.Namespace) -> int:
             check_annotator(args.annotator)
         except BadName as exc:
             raise UserError(str(exc)) from None
-    folder = Path(args.annotations)
-    if folder.exists() and not folder.is_dir():
-        raise UserError(f"{args.annotations}: not a folder (--annotations must name a folder)")
+    annotations_folder(args.annotations)
     load_or_exit(args.paths)  # a missing or empty corpus fails here, not in every tab
     try:
         from textual_serve.server import Server

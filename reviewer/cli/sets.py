@@ -14,6 +14,7 @@ from reviewer.core import agreement as agr
 from reviewer.core import navigation as nav
 from reviewer.core.corpus import Corpus, load_corpus
 from reviewer.core.export import (
+    FORMATS,
     LABELSTUDIO_CONFIG,
     ExportError,
     ExportOptions,
@@ -258,8 +259,7 @@ def run_export(args: argparse.Namespace) -> int:
         sys.stdout.write(LABELSTUDIO_CONFIG)
         return 0
     if not args.format:
-        raise UserError("export: --format is required (jsonl, csv, prodigy, prodigy-spans, "
-                        "labelstudio, fever)")  # fmt: skip
+        raise UserError(f"export: --format is required ({', '.join(FORMATS)})")
     if args.format != "labelstudio" and (args.labelstudio_user or args.as_predictions or
                                          args.engine):  # fmt: skip
         raise UserError("--labelstudio-user, --as-predictions and --engine are for "

@@ -45,6 +45,7 @@ from reviewer.widgets.document_view import DocumentView
 from reviewer.widgets.evidence_panel import EvidencePanel
 
 LABEL_LETTER = {"supported": "S", "contradicted": "C", "fabricated": "F"}
+TAG_FIRST = "Tag the sentence first (s, c or f), then link evidence."
 Votes = dict[tuple[str, int, int], dict[str, str]]
 # Below this width the evidence panel goes under the text: side by side, the text column would
 # get less than 60% of the screen (at 120 columns it was 44 cells, no wider than the panel).
@@ -398,6 +399,12 @@ class ReviewScreen(Screen[None]):
 
     # ------------------------------------------------------------------ state helpers
 
+    def _push_back(self) -> None:
+        """Remember where the cursor is, for ctrl+o after a jump (the last 100 places)."""
+        if self.sentence_index is not None:
+            self._back.append(self._position())
+            del self._back[:-100]
+
     def _position(self) -> tuple[int, int]:
         return (self.doc_index, self.sentence_index if self.sentence_index is not None else -1)
 
@@ -497,9 +504,8 @@ class ReviewScreen(Screen[None]):
         """Put the cursor on ``position``; a ``jump`` (not a step to a neighbour) can be undone
         with ctrl+o."""
         d, i = position
-        if jump and self.sentence_index is not None and position != self._position():
-            self._back.append(self._position())
-            del self._back[:-100]
+        if jump and position != self._position():
+            self._push_back()
         if d != self.doc_index:
             self._show_document(d, i)
         else:
@@ -700,7 +706,7 @@ class ReviewScreen(Screen[None]):
         return not (self.blind and action in ("suspect", "facts"))
 
     def action_blind_next(self, step: int) -> None:
-        self._jump(step, lambda d, s: not self._is_tagged(d, s), "other untagged claim")
+        self._next_untagged(step)
 
     def on_key(self, event) -> None:
         if self.blind and event.key == "t":
@@ -744,7 +750,7 @@ class ReviewScreen(Screen[None]):
 
     def action_suspect(self, step: int) -> None:
         if self.blind:  # the engine must not choose the order: the next untagged claim
-            self._jump(step, lambda d, s: not self._is_tagged(d, s), "other untagged claim")
+            self._next_untagged(step)
             return
         if self.scoring:
             self.notify("Still scoring; suspects found so far are used.", timeout=2)
@@ -794,7 +800,10 @@ class ReviewScreen(Screen[None]):
         )
 
     def action_untagged(self) -> None:
-        self._jump(1, lambda d, s: not self._is_tagged(d, s), "other untagged claim")
+        self._next_untagged(1)
+
+    def _next_untagged(self, step: int) -> None:
+        self._jump(step, lambda d, s: not self._is_tagged(d, s), "other untagged claim")
 
     def action_document(self, step: int) -> None:
         n = len(self.corpus.documents)
@@ -830,9 +839,8 @@ class ReviewScreen(Screen[None]):
 
     def _open_document(self, index: int) -> None:
         """Open a document chosen by name (list, finder): a jump that ctrl+o takes back."""
-        if self.sentence_index is not None and index != self.doc_index:
-            self._back.append(self._position())
-            del self._back[:-100]
+        if index != self.doc_index:
+            self._push_back()
         self._remember()
         self._show_document(index, None)
 
@@ -1028,7 +1036,7 @@ class ReviewScreen(Screen[None]):
             )
             return
         if self.session.get(self.doc, s) is None:
-            self.notify("Tag the sentence first (s, c or f), then link evidence.", timeout=3)
+            self.notify(TAG_FIRST, timeout=3)
             return
         m = a.evidence[n - 1]
         ev_doc = self.corpus.get(m.doc)
@@ -1117,7 +1125,7 @@ class ReviewScreen(Screen[None]):
         """From the search: link any sentence as evidence of the one under the cursor."""
         s = self.sentence
         if s is None or self.session.get(self.doc, s) is None:
-            return "Tag the sentence first (s, c or f), then link evidence."
+            return TAG_FIRST
         if self.session.read_only:
             return "Read-only: nothing can be linked in this window."
         ev_doc = self.corpus.documents[d]
@@ -1213,7 +1221,7 @@ class ReviewScreen(Screen[None]):
             self.notify("Nothing marked: m marks a sentence as evidence, l links it.", timeout=3)
             return
         if s is None or self.session.get(self.doc, s) is None:
-            self.notify("Tag the sentence first (s, c or f), then link evidence.", timeout=3)
+            self.notify(TAG_FIRST, timeout=3)
             return
         if ev_doc is self.doc and ev_s.index == s.index:
             self.notify("A sentence cannot be its own evidence.", timeout=3)
