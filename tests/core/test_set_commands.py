@@ -204,3 +204,14 @@ def test_serve_command_runs_the_review_app_on_absolute_paths(tmp_path: Path):
     cmd = command(args)
     assert " review --served " in cmd and str((Path.cwd() / "seeds").resolve()) in cmd
     assert cmd.endswith("--blind") and "--annotator" not in cmd
+
+
+def test_the_parser_offers_every_format_the_core_has():
+    from reviewer.cli import build_parser
+    from reviewer.core.export import FORMATS, IMPORT_FORMATS
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command").choices
+    choices = {p: next(a.choices for a in sub[p]._actions if a.dest == "format")
+               for p in ("export", "import")}  # fmt: skip
+    assert list(choices["export"]) == list(FORMATS)
+    assert list(choices["import"]) == list(IMPORT_FORMATS)

@@ -12,7 +12,6 @@ from reviewer.app import ReviewerApp
 from reviewer.core import navigation as nav
 from reviewer.core.corpus import load_corpus
 from reviewer.core.session import Session
-from reviewer.screens.review import ReviewScreen
 from tests.conftest import SEEDS
 from tests.hostile.helpers import cli, drawn_segments, drawn_text
 from tests.ui.test_keys import on_disk, ready
@@ -22,10 +21,6 @@ def blind_app(tmp_path: Path) -> ReviewerApp:
     corpus = load_corpus([SEEDS]).corpus
     session = Session(corpus, tmp_path / "annotations" / "ana.toml", "ana")
     return ReviewerApp(corpus, session, blind=True)
-
-
-async def _scored(pilot) -> ReviewScreen:
-    return await ready(pilot)
 
 
 def _backgrounds(app) -> set[str]:
@@ -39,7 +34,7 @@ def _backgrounds(app) -> set[str]:
 async def test_nothing_of_the_engine_is_shown_before_the_tag(tmp_path: Path):
     app = blind_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await _scored(pilot)
+        screen = await ready(pilot)
         # Put the cursor on a suspect the engine is sure about, by document order.
         doc = screen.doc
         scores = screen.assessments
@@ -86,7 +81,7 @@ async def test_nothing_of_the_engine_is_shown_before_the_tag(tmp_path: Path):
 async def test_blind_navigation_goes_in_document_order_and_hides_counts(tmp_path: Path):
     app = blind_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await _scored(pilot)
+        screen = await ready(pilot)
         first = screen.sentence_index
         await pilot.press("n")  # not "next suspect": the next untagged claim
         assert screen.sentence_index == nav.step_claim(screen.doc, first, 1)

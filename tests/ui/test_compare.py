@@ -14,6 +14,15 @@ from tests.conftest import SEEDS
 from tests.hostile.helpers import drawn_text
 
 
+def write_sets(folder: Path, corpus, plan) -> None:
+    """One annotation set per reviewer: (document, claim number, label) each."""
+    for who, tags in plan.items():
+        s = Session(corpus, folder / f"{who}.toml", who)
+        for doc, n, label in tags:
+            s.tag(doc, doc.claims[n], label)
+        s.close()
+
+
 async def test_compare_mode_walks_disagreements_and_records_votes(tmp_path: Path):
     corpus = load_corpus([SEEDS]).corpus
     d0, d2 = corpus.documents[0], corpus.documents[2]
@@ -21,11 +30,7 @@ async def test_compare_mode_walks_disagreements_and_records_votes(tmp_path: Path
         "ana": [(d0, 0, "supported"), (d0, 3, "fabricated"), (d2, 1, "supported")],
         "bo": [(d0, 0, "supported"), (d0, 3, "supported"), (d2, 1, "contradicted")],
     }
-    for who, tags in plan.items():
-        s = Session(corpus, tmp_path / f"{who}.toml", who)
-        for doc, n, label in tags:
-            s.tag(doc, doc.claims[n], label)
-        s.close()
+    write_sets(tmp_path, corpus, plan)
     bo = Session(corpus, tmp_path / "bo.toml", "bo")
     bo.set_note(d0, d0.claims[3], "the quote is in the wire copy")
     bo.toggle_evidence(d0, d0.claims[3], d2, d2.claims[0])
@@ -78,11 +83,7 @@ async def test_equals_accepts_every_agreed_tag_in_one_undoable_step(tmp_path: Pa
         "ana": [(d0, 0, "supported"), (d0, 3, "fabricated"), (d2, 1, "contradicted")],
         "bo": [(d0, 0, "supported"), (d0, 3, "supported"), (d2, 1, "contradicted")],
     }
-    for who, tags in plan.items():
-        s = Session(corpus, tmp_path / f"{who}.toml", who)
-        for doc, n, label in tags:
-            s.tag(doc, doc.claims[n], label)
-        s.close()
+    write_sets(tmp_path, corpus, plan)
     votes = compare_votes([str(tmp_path / "ana.toml"), str(tmp_path / "bo.toml")], corpus)
     session = Session(corpus, tmp_path / "adjudicated.toml", "adjudicated")
     app = ReviewerApp(corpus, session, votes)

@@ -64,9 +64,7 @@ async def test_e_gives_the_evidence_the_whole_screen_at_80x24_and_keys_link_and_
     """A new user at 80x24: read a suspect, see its reasons and evidence, link one, tag, move on."""
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await ready(pilot)
-        while screen.scoring:
-            await pilot.pause(0.05)
+        screen = await ready(pilot)  # every score in
         await pilot.press("n", "c")  # a suspect, tagged contradicted
         await pilot.pause()
         a = screen.assessment(screen.doc, screen.sentence)
