@@ -22,9 +22,9 @@ def run(args: argparse.Namespace) -> int:
     scores = _scores(corpus)
     points = []
     for s in sets:
-        for a in s.annotations:
+        for a in s.tags:
             row = scores.get((a.doc, a.start))
-            if row is None or a.is_empty:
+            if row is None:
                 continue  # a tag whose sentence the engine does not score (noise, moved text)
             blind = a.extra.get("blind_label")
             points.append(

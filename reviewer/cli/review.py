@@ -54,6 +54,8 @@ def compare_votes(
                 f"{shown_path(s.path)}: {len(result.orphans)} tag(s) no longer match the documents"
             )
         for a in result.anchored:
+            if not a.is_tag:
+                continue  # a note on an untagged sentence is no vote
             votes.setdefault(a.key, {})[s.annotator] = a.label
             if details is not None and (a.note or a.evidence):
                 details.setdefault(a.key, {})[s.annotator] = (a.note, [e.doc for e in a.evidence])

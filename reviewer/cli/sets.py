@@ -160,9 +160,8 @@ def run_stats(args: argparse.Namespace) -> int:
     rows = []
     for s in sets:
         by_doc: dict[str, list[Annotation]] = {}
-        for a in s.annotations:
-            if not a.is_empty:  # a zero-width span marks nothing: never counted as a tag
-                by_doc.setdefault(a.doc, []).append(a)
+        for a in s.tags:  # not empty spans, nor notes on untagged sentences
+            by_doc.setdefault(a.doc, []).append(a)
         docs = [d.id for d in corpus.documents] if corpus is not None else sorted(by_doc)
         totals = [0, 0, 0, 0, 0, 0]
         unconfirmed_total = 0
@@ -281,6 +280,9 @@ def run_export(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     for note in options.notes:
         warn(note)
+    notes_only = sum(1 for s in sets for a in s.annotations if not a.label)
+    if notes_only:
+        warn_plain(f"left out {notes_only} note(s) on untagged sentences: exports carry tags")
     if not args.out or args.out == "-":
         write_output("-", text.encode("utf-8"))
         return 0
@@ -297,7 +299,7 @@ def run_export(args: argparse.Namespace) -> int:
         raise UserError(f"{shown_path(out)}: {exc}") from None
     except OSError as exc:
         raise UserError(f"{shown_path(out)}: cannot write ({exc.strerror or exc})") from None
-    n = sum(len(s.annotations) for s in sets)
+    n = sum(len(s.tags) for s in sets)
     warn_plain(f"wrote {n} annotations as {args.format} to {shown_path(shown)}")
     return 0
 
@@ -314,7 +316,7 @@ def warn_plain(message: str) -> None:
 def items_by_sentence(sets: Sequence[AnnotationSet]) -> dict[tuple[str, int, int], dict[str, str]]:
     items: dict[tuple[str, int, int], dict[str, str]] = {}
     for s in sets:
-        for a in s.annotations:
+        for a in s.tags:
             items.setdefault(a.key, {})[s.annotator] = a.label
     return items
 
@@ -337,7 +339,7 @@ def agreement_report(sets: Sequence[AnnotationSet]) -> dict[str, Any]:
         raise UserError(str(exc)) from None
     items = items_by_sentence(sets)
     shared = {k: v for k, v in items.items() if len(v) >= 2}
-    quotes = {a.key: a.quote for s in sets for a in s.annotations}
+    quotes = {a.key: a.quote for s in sets for a in s.tags}
     pairs = []
     for i, first in enumerate(names):
         for second in names[i + 1 :]:
@@ -639,7 +641,7 @@ def merge_sets(sets: Sequence[AnnotationSet]) -> tuple[list[Annotation], list[di
     """Agreed (or single) tags as merged annotations with their votes; disagreements apart."""
     by_key: dict[tuple[str, int, int], list[tuple[str, Annotation]]] = {}
     for s in sets:
-        for a in s.annotations:
+        for a in s.tags:
             by_key.setdefault(a.key, []).append((s.annotator, a))
     merged, disagreements = [], []
     for key in sorted(by_key):

@@ -146,7 +146,7 @@ def _plain(value: Any) -> Any:
 
 def _rows(sets: Sequence[AnnotationSet]) -> Iterator[tuple[AnnotationSet, Annotation]]:
     for s in sets:
-        for a in sorted(s.annotations, key=lambda a: (a.doc, a.start, a.end)):
+        for a in sorted(s.tags, key=lambda a: (a.doc, a.start, a.end)):
             yield s, a
 
 

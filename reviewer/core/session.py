@@ -54,6 +54,10 @@ Ident = tuple[str, int, int, str]  # what makes an entry of the file unique: spa
 OK, FAILED, CHANGED = "ok", "failed", "changed"  # outcomes of one write
 
 
+# Keys that belong to a tag, not to the sentence: they go when the tag is cleared.
+_TAG_KEYS = frozenset({"votes", "receipts", "blind_label", "kind"})
+
+
 class ReadOnlyError(Exception):
     pass
 
@@ -173,7 +177,9 @@ class Session:
         # The file as last read or written: the base of a three-way merge.
         self._base: list[Annotation] = list(on_disk)
         result = anchor_to(corpus, on_disk)
-        self._annotations: dict[Key, Annotation] = {a.key: a for a in result.anchored}
+        self._annotations: dict[Key, Annotation] = {}
+        self._notes = 0  # entries that hold only a note
+        self._hold(result.anchored)
         # Entries changed since the last save was handed over (None: save in full next time).
         self._delta: dict[Key, Annotation | None] | None = None
         self.orphans: tuple[Annotation, ...] = result.orphans
@@ -211,21 +217,35 @@ class Session:
     # ---------------------------------------------------------------- queries
 
     def get(self, doc: Document, sentence: Sentence) -> Annotation | None:
+        """The tag of a sentence (None when untagged, even if it holds a note)."""
+        return self.annotation((doc.id, sentence.start, sentence.end))
+
+    def entry(self, doc: Document, sentence: Sentence) -> Annotation | None:
+        """What the file holds for a sentence: its tag, or a note on an untagged sentence."""
         return self._annotations.get((doc.id, sentence.start, sentence.end))
 
     def annotation(self, key: Key) -> Annotation | None:
-        return self._annotations.get(key)
+        a = self._annotations.get(key)
+        return a if a is not None and a.label else None
 
     @property
     def count(self) -> int:
-        return len(self._annotations)
+        """Tagged sentences (notes on untagged sentences are not tags)."""
+        return len(self._annotations) - self._notes
 
     @property
     def annotations(self) -> list[Annotation]:
+        """Every entry of the set: tags and notes on untagged sentences."""
         return list(self._annotations.values())
 
     def tagged_count(self, doc: Document) -> int:
-        return sum(1 for s in doc.sentences if (doc.id, s.start, s.end) in self._annotations)
+        held = self._annotations
+        n = 0
+        for s in doc.sentences:
+            a = held.get((doc.id, s.start, s.end))
+            if a is not None and a.label:
+                n += 1
+        return n
 
     @property
     def unsaved(self) -> bool:
@@ -245,10 +265,18 @@ class Session:
     def _apply(self, key: Key, after: Annotation | None) -> None:
         if self._delta is not None:
             self._delta[key] = after
-        if after is None:
-            self._annotations.pop(key, None)
-        else:
+        before = self._annotations.pop(key, None)
+        if before is not None and not before.label:
+            self._notes -= 1
+        if after is not None:
             self._annotations[key] = after
+            if not after.label:
+                self._notes += 1
+
+    def _hold(self, anchored: Iterable[Annotation]) -> None:
+        """Hold these entries (after anchoring), replacing whatever was held."""
+        self._annotations = {a.key: a for a in anchored}
+        self._notes = sum(1 for a in self._annotations.values() if not a.label)
 
     def _commit(self, change: Change, *, record: bool = True) -> Change:
         if self.read_only:
@@ -399,7 +427,7 @@ class Session:
                 merged[k] = r
         before = dict(self._annotations)
         result = anchor_to(self.corpus, merged.values())
-        self._annotations = {a.key: a for a in result.anchored}
+        self._hold(result.anchored)
         self.orphans = result.orphans
         self._delta = None
         self._base = list(theirs.values())
@@ -490,7 +518,14 @@ class Session:
             return None
         else:
             after = before.with_changes(
-                label=label, updated=stamp, anchor="", anchor_quote="", extra=keys, evidence=linked
+                label=label,
+                updated=stamp,
+                anchor="",
+                anchor_quote="",
+                extra=keys,
+                evidence=linked,
+                # A note on an untagged sentence gets the engine's score with its first tag.
+                suspicion=before.suspicion if before.label else suspicion,
             )
         return self._commit(Change(key, before, after, "tag"))
 
@@ -504,33 +539,66 @@ class Session:
         return self._commit(Change(key, before, after, "confirm"))
 
     def clear(self, doc: Document, sentence: Sentence) -> Change | None:
+        """Take the tag off a sentence. Its note stays, as a note on an untagged sentence (the
+        evidence, score and engine receipts go with the tag); undo brings the tag back."""
         key = (doc.id, sentence.start, sentence.end)
         before = self._annotations.get(key)
-        if before is None:
+        if before is None or not before.label:
             return None
-        return self._commit(Change(key, before, None, "clear"))
+        after = None
+        if before.note:
+            extra = {k: v for k, v in before.extra.items() if k not in _TAG_KEYS}
+            after = Annotation(
+                doc=before.doc,
+                start=before.start,
+                end=before.end,
+                quote=before.quote,
+                label="",
+                note=before.note,
+                created=before.created,
+                updated=now(),
+                extra=extra,
+            )
+        return self._commit(Change(key, before, after, "clear"))
 
     def set_note(self, doc: Document, sentence: Sentence, note: str) -> Change | None:
-        """Set the note; on an untagged sentence this needs a tag first (ValueError)."""
+        """Set the note of a sentence, tagged or not. An empty note on an untagged sentence
+        removes its entry; a note on an untagged sentence adds one without a label."""
         key = (doc.id, sentence.start, sentence.end)
         before = self._annotations.get(key)
-        if before is None:
-            raise ValueError("tag the sentence before adding a note")
         if len(note) > MAX_NOTE_CHARS:
             raise ValueError(f"a note holds at most {MAX_NOTE_CHARS:,} characters")
         note = repair_surrogates(note)
-        if before.note == note:
+        if not note.strip():
+            note = ""  # blank is no note
+        if before is None:
+            if not note:
+                return None
+            stamp = now()
+            after: Annotation | None = Annotation(
+                doc=doc.id,
+                start=sentence.start,
+                end=sentence.end,
+                quote=doc.sentence_text(sentence),
+                label="",
+                note=note,
+                created=stamp,
+                updated=stamp,
+            )
+        elif before.note == note:
             return None
-        return self._commit(
-            Change(key, before, before.with_changes(note=note, updated=now()), "note")
-        )
+        elif not before.label and not note:
+            after = None
+        else:
+            after = before.with_changes(note=note, updated=now())
+        return self._commit(Change(key, before, after, "note"))
 
     def toggle_evidence(
         self, doc: Document, sentence: Sentence, ev_doc: Document, ev_sentence: Sentence
     ) -> Change:
         """Link (or unlink, if already linked) a sentence as evidence for the current tag."""
         key = (doc.id, sentence.start, sentence.end)
-        before = self._annotations.get(key)
+        before = self.annotation(key)
         if before is None:
             raise ValueError("tag the sentence before linking evidence")
         ev = Evidence(

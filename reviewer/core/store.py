@@ -92,7 +92,7 @@ class Annotation:
     start: int
     end: int
     quote: str
-    label: str
+    label: str  # "": no tag, the entry holds a note on an untagged sentence
     note: str = ""
     suspicion: float | None = None
     created: datetime | None = None
@@ -117,6 +117,13 @@ class Annotation:
     @property
     def unconfirmed(self) -> bool:
         return self.anchor == FUZZY
+
+    @property
+    def is_tag(self) -> bool:
+        """A label on a real span. An entry without a label holds only a note on an untagged
+        sentence: kept, shown and re-anchored like a tag, never counted, exported or compared
+        as one."""
+        return bool(self.label) and self.start < self.end
 
     def with_changes(self, **changes: Any) -> Annotation:
         return replace(self, **changes)
@@ -169,8 +176,9 @@ def annotation_to_dict(a: Annotation) -> dict[str, Any]:
         "start": a.start,
         "end": a.end,
         "quote": a.quote,
-        "label": a.label,
     }
+    if a.label:
+        d["label"] = a.label
     if a.note:
         d["note"] = a.note
     if a.suspicion is not None:
@@ -316,20 +324,26 @@ def annotation_from_dict(raw: Any) -> Annotation:
     """Build an annotation from its TOML table; ValueError names the first problem."""
     if not isinstance(raw, dict):
         raise ValueError("annotation is not a table")
-    for key, kind in (("doc", str), ("quote", str), ("label", str)):
+    for key, kind in (("doc", str), ("quote", str)):
         if not isinstance(raw.get(key), kind):
             raise ValueError(f'"{key}" is missing or not a string')
     for key in ("start", "end"):
         if not _int(raw.get(key)):
             raise ValueError(f'"{key}" is missing or not an integer')
-    if raw["label"] not in LABELS:
-        shown = one_line(raw["label"])[:40]
-        raise ValueError(f'unknown label "{shown}" (expected {", ".join(LABELS)})')
-    if not 0 <= raw["start"] <= raw["end"]:
-        raise ValueError(f"bad span start={raw['start']} end={raw['end']}")
     note = raw.get("note", "")
     if not isinstance(note, str):
         raise ValueError('"note" is not a string')
+    label = raw.get("label", "")
+    if not isinstance(label, str):
+        raise ValueError('"label" is not a string')
+    if not label and not note.strip():
+        # Without a label an entry is a note on an untagged sentence: it needs the note.
+        raise ValueError('"label" is missing (an entry without a label must have a note)')
+    if label and label not in LABELS:
+        shown = one_line(label)[:40]
+        raise ValueError(f'unknown label "{shown}" (expected {", ".join(LABELS)})')
+    if not 0 <= raw["start"] <= raw["end"]:
+        raise ValueError(f"bad span start={raw['start']} end={raw['end']}")
     if len(note) > MAX_NOTE_CHARS:
         raise ValueError(f'"note" has {len(note):,} characters; the limit is {MAX_NOTE_CHARS:,}')
     for key in ("doc", "quote", "note"):
@@ -361,7 +375,7 @@ def annotation_from_dict(raw: Any) -> Annotation:
         start=raw["start"],
         end=raw["end"],
         quote=raw["quote"],
-        label=raw["label"],
+        label=label,
         note=note,
         suspicion=suspicion,
         created=stamps["created"],
@@ -381,6 +395,12 @@ class AnnotationSet:
     annotations: tuple[Annotation, ...]
     extra: Mapping[str, Any] = field(default_factory=dict)  # unknown top-level keys, kept
     signature: Signature = None  # of the file read, when read from disk
+
+    @functools.cached_property
+    def tags(self) -> tuple[Annotation, ...]:
+        """The labelled entries: what exports, agreement, merges and statistics count (notes
+        on untagged sentences are left out of all of them)."""
+        return tuple(a for a in self.annotations if a.is_tag)
 
 
 _TABLE_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*annotation[ \t]*\]\]", re.MULTILINE)

@@ -63,6 +63,7 @@ LEGEND = Text.assemble(
     "   shading  how suspect: the deeper the shade, the higher the score (three levels)\n",
     ("S C F", "bold"), "  tagged supported, contradicted, fabricated (in green, red, violet)\n",
     ("?", "bold"), "  a tag a fuzzy match moved here after the text changed (y confirms)\n",
+    ("n", "bold"), "  a note on a sentence you have not tagged (the note is kept without a tag)\n",
     ("≠", "bold"), "  reviewers disagree (review --compare)\n",
     "dim text  headings, captions and other lines that are not claims\n",
     "In the list: tagged/claims per document, then untagged suspects (!N).",

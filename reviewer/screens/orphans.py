@@ -29,7 +29,7 @@ class OrphansScreen(ModalScreen[None]):
         )
         for a in self.orphans:
             t.append(f"{one_line(a.doc)} [{a.start}:{a.end}] ", style="bold")
-            t.append(a.label + "\n", style="magenta")
+            t.append((a.label or "note, no tag") + "\n", style="magenta")
             if a.is_empty:
                 t.append("  empty span (start = end): it marks nothing\n", style="italic")
             t.append(f"  {visible(a.quote)}\n")

@@ -161,7 +161,7 @@ BINDINGS = [
         )
         for n in range(1, 10)
     ],
-    _key("a", "note", "Note", "Add or edit a note on the tagged sentence", False, id="note.edit"),
+    _key("a", "note", "Note", "Add or edit a note (tagged or not)", False, id="note.edit"),
     _key("u,ctrl+z", "undo", "Undo", "Undo the last change (any document)", id="history.undo"),
     _key("ctrl+y", "redo", "Redo", "Redo the change last undone", False, id="history.redo"),
     _key(
@@ -451,11 +451,13 @@ class ReviewScreen(Screen[None]):
         return len(set(self._votes(doc, s).values())) > 1
 
     def _mark_of(self, doc: Document, s: Sentence) -> str:
-        a = self.session.get(doc, s)
-        if a is not None:
+        a = self.session.entry(doc, s)
+        if a is not None and a.label:
             return "?" if a.unconfirmed else LABEL_LETTER[a.label]
         if self._disputed(doc, s):
             return "≠"
+        if a is not None:
+            return "n"  # a note on an untagged sentence
         return "!" if self._level_of(doc, s) else ""  # 0 for a hidden sentence
 
     def _is_tagged(self, doc: Document, s: Sentence) -> bool:
@@ -526,7 +528,7 @@ class ReviewScreen(Screen[None]):
             votes = sorted(self._votes(self.doc, s).items()) if self.compare is not None else None
             details = self.compare_details.get((self.doc.id, s.start, s.end), {})
             self.query_one(EvidencePanel).show(
-                position, a, self.session.get(self.doc, s), votes, details,
+                position, a, self.session.entry(self.doc, s), votes, details,
                 blind=self._hidden(self.doc, s),
             )  # fmt: skip
         self._refresh_status()
@@ -567,7 +569,10 @@ class ReviewScreen(Screen[None]):
         if self._suspects_left is not None and nav.is_suspect(
             self.assessments.get((doc_id, start))
         ):
-            if change.before is None and change.after is not None:
+            # Notes on untagged sentences are entries too, but not tags.
+            was = change.before is not None and bool(change.before.label)
+            now_tagged = change.after is not None and bool(change.after.label)
+            if now_tagged and not was:
                 self._suspects_left -= 1
                 if self._suspects_left == 0 and not self.blind:
                     self.notify(
@@ -575,7 +580,7 @@ class ReviewScreen(Screen[None]):
                         title="Suspects done",
                         timeout=6,
                     )
-            elif change.before is not None and change.after is None:
+            elif was and not now_tagged:
                 self._suspects_left += 1
         d = self.corpus.index_of(doc_id)
         if d is None:
@@ -1006,7 +1011,9 @@ class ReviewScreen(Screen[None]):
             self.notify(f"The engine agreed ({verdict}).", timeout=3)
 
     def clear_sentence(self, doc: Document, s: Sentence) -> None:
-        self._guarded(lambda: self.session.clear(doc, s))
+        change = self._guarded(lambda: self.session.clear(doc, s))
+        if change is not None and change.after is not None:
+            self.notify("Tag cleared; the note stays (a edits it, u undoes).", timeout=3)
 
     def action_clear(self) -> None:
         s = self.sentence
@@ -1015,7 +1022,7 @@ class ReviewScreen(Screen[None]):
 
     def action_confirm(self) -> None:
         s = self.sentence
-        a = self.session.get(self.doc, s) if s is not None else None
+        a = self.session.entry(self.doc, s) if s is not None else None
         if s is None or a is None or not a.unconfirmed:
             self.notify("Nothing to confirm: y confirms a tag a fuzzy match moved here (?).")
             return
@@ -1051,17 +1058,16 @@ class ReviewScreen(Screen[None]):
         s = self.sentence
         if s is None:
             return
-        current = self.session.get(self.doc, s)
-        if current is None:
-            self.notify("Tag the sentence first (s, c or f), then add a note.", timeout=4)
-            return
+        # Tagged or not: a note on an untagged sentence is kept without a label.
+        current = self.session.entry(self.doc, s)
         doc = self.doc
 
         def done(note: str | None) -> None:
             if note is not None:
                 self._guarded(lambda: self.session.set_note(doc, s, note))
 
-        self.app.push_screen(NoteScreen(doc.sentence_text(s), current.note), done)
+        note = current.note if current is not None else ""
+        self.app.push_screen(NoteScreen(doc.sentence_text(s), note), done)
 
     def _history(self, fn, what: str, move: bool = True) -> None:
         change = self._guarded(fn)

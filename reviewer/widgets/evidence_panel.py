@@ -59,8 +59,8 @@ def _resolver(pal: Palette):
 
 
 # The marks of the document view in one line (? lists them in full).
-LEGEND = "▌ cursor · ! suspect, shade = how suspect · S C F your tags · ? moved · ? help"
-BLIND_LEGEND = "▌ cursor · S C F your tags (the engine shows after each) · ? moved · ? help"
+LEGEND = "▌ cursor · ! suspect (shade: how much) · S C F tags · n note · ? moved"
+BLIND_LEGEND = "▌ cursor · S C F your tags (the engine shows after each) · n note · ? help"
 
 
 class _Body:
@@ -129,14 +129,19 @@ class EvidencePanel(VerticalScroll, can_focus=False):
         t = _Body()
         t.append(visible(position) + "\n", style=st("dim"))
         if annotation is not None:
-            t.append("Tagged ", style=st("bold"))
-            t.append(annotation.label, style=st(LABEL_STYLE[annotation.label]))
-            if annotation.evidence:
-                t.append(f" · {len(annotation.evidence)} evidence linked")
+            if annotation.label:
+                t.append("Tagged ", style=st("bold"))
+                t.append(annotation.label, style=st(LABEL_STYLE[annotation.label]))
+                if annotation.evidence:
+                    t.append(f" · {len(annotation.evidence)} evidence linked")
+            else:
+                t.append("Not tagged", style=st("bold"))
+                t.append(" · your note is kept without a tag", style=st(""))
             t.append("\n")
             if annotation.unconfirmed:
                 t.append("Moved here by a fuzzy match", style=st("bold yellow"))
-                t.append(" (y confirms, x clears). It was:\n", style=st(""))
+                then = "x clears" if annotation.label else "a edits the note"
+                t.append(f" (y confirms, {then}). It was:\n", style=st(""))
                 t.indented(visible(annotation.anchor_quote), style=st("italic"))
             if annotation.note:
                 t.append("Note: ", style=st("bold"))

@@ -130,3 +130,53 @@ def test_failed_save_keeps_tags_in_memory_and_retries(tmp_path: Path, corpus, mo
     monkeypatch.setattr(store_module.os, "replace", real_replace)
     assert s.retry_save()
     assert [r["label"] for r in on_disk(f)] == ["fabricated"]
+
+
+def test_note_on_an_untagged_sentence_is_kept_without_a_label(tmp_path: Path, corpus):
+    """A note needs no tag: it is written as an entry without a label, survives a reopen,
+    takes the first tag given (note kept), and a cleared tag leaves the note; none of it
+    counts as a tag."""
+    f = tmp_path / "ana.toml"
+    s = Session(corpus, f, "ana")
+    d = corpus.documents[0]
+    c = d.claims[1]
+    s.set_note(d, c, "ask the desk: which day?")
+    [entry] = on_disk(f)
+    assert "label" not in entry and entry["note"] == "ask the desk: which day?"
+    assert entry["quote"] == d.text[c.start : c.end]
+    assert s.count == 0 and s.tagged_count(d) == 0 and s.get(d, c) is None
+    assert s.entry(d, c).note == "ask the desk: which day?"
+
+    s.tag(d, c, "contradicted", 0.8)
+    [entry] = on_disk(f)
+    assert entry["label"] == "contradicted" and entry["note"] == "ask the desk: which day?"
+    assert entry["suspicion"] == 0.8 and s.count == 1 and s.tagged_count(d) == 1
+
+    s.clear(d, c)  # the tag goes, the note stays
+    [entry] = on_disk(f)
+    assert "label" not in entry and "suspicion" not in entry and s.count == 0
+    s.undo()
+    assert on_disk(f)[0]["label"] == "contradicted"
+    s.redo()
+    s.close()
+
+    again = Session(corpus, f, "ana")
+    assert again.count == 0 and again.entry(d, c).note == "ask the desk: which day?"
+    with pytest.raises(ValueError, match="tag the sentence"):
+        again.toggle_evidence(d, c, d, d.claims[0])  # evidence belongs to a tag
+    again.set_note(d, c, "  \n")  # a blank note on an untagged sentence: the entry goes
+    assert on_disk(f) == [] and again.entry(d, c) is None
+    assert again.set_note(d, c, "") is None  # nothing to clear: no change, no undo step
+    again.close()
+
+
+def test_a_file_entry_without_label_or_note_is_refused_by_line(tmp_path: Path, corpus):
+    f = tmp_path / "ana.toml"
+    write(
+        f,
+        'schema = 1\nannotator = "ana"\ncorpus = "seeds"\n\n[[annotation]]\n'
+        'doc = "x.txt"\nstart = 0\nend = 4\nquote = "abcd"\n',
+    )
+    with pytest.raises(StoreError, match=r"ana\.toml:5: annotation 1: \"label\" is missing"):
+        Session(corpus, f, "ana")
+    assert "label" not in f.read_text()  # never overwritten

@@ -215,3 +215,41 @@ def test_the_parser_offers_every_format_the_core_has():
                for p in ("export", "import")}  # fmt: skip
     assert list(choices["export"]) == list(FORMATS)
     assert list(choices["import"]) == list(IMPORT_FORMATS)
+
+
+def test_notes_on_untagged_sentences_change_no_count_export_or_merge(two_reviewers: Path, capsys):
+    """A note without a tag is the reviewer's working note: stats, agree, every export and
+    merge give exactly what they gave without it (export says it left notes out)."""
+    commands = [
+        ["stats"],
+        ["agree", "--json"],
+        *(["export", "annotations", "--format", f] for f in ("jsonl", "csv", "prodigy",
+                                                              "labelstudio", "fever")),
+    ]  # fmt: skip
+
+    def outputs() -> list[str]:
+        got = []
+        for argv in commands:
+            assert main(argv) == 0
+            got.append(capsys.readouterr().out)
+        sets = ["annotations/ana.toml", "annotations/bo.toml"]
+        assert main(["merge", *sets, "--out", "m.toml"]) == 0
+        merged = Path("m.toml").read_text()
+        Path("m.toml").unlink()
+        capsys.readouterr()
+        return [*got, merged]
+
+    before = outputs()
+    corpus = load_corpus(["seeds"]).corpus
+    doc = corpus.documents[0]
+    for who in ("ana", "bo"):
+        s = Session(corpus, Path("annotations") / f"{who}.toml", who)
+        s.set_note(doc, doc.claims[6], f"{who}: ask the desk")
+        other = corpus.documents[1]
+        s.set_note(other, other.claims[0], "unsure")
+        s.close()
+    assert "ask the desk" in Path("annotations/ana.toml").read_text()
+    assert outputs() == before
+    assert main(["export", "annotations", "--format", "jsonl", "--out", "x.jsonl"]) == 0
+    assert "left out 4 note(s) on untagged sentences" in capsys.readouterr().err
+    assert main(["validate", "annotations", "--corpus", "seeds"]) == 0

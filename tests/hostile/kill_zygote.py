@@ -37,7 +37,7 @@ def canonical(annotations: list[dict]) -> str:
                 a["start"],
                 a["end"],
                 a["quote"],
-                a["label"],
+                a.get("label", ""),
                 a.get("note", ""),
                 a.get("anchor", ""),
                 [[e["doc"], e["start"], e["end"], e["quote"]] for e in a.get("evidence", [])],
@@ -73,13 +73,16 @@ def emit(obj: object) -> None:
 
 
 def operate(session: Session, rng: random.Random, claims: list) -> None:
-    """One random change: tag (most often), note, undo, redo, clear or link evidence."""
+    """One random change: tag (most often), note (on tagged and untagged sentences), undo,
+    redo, clear or link evidence."""
     doc, s = rng.choice(claims)
     tagged = session.get(doc, s) is not None
     roll = rng.random()
     if roll < 0.5 or not tagged:
         if roll < 0.75 or not tagged and roll < 0.85:
             session.tag(doc, s, rng.choice(LABELS))
+        elif not tagged and roll < 0.9:  # a note on an untagged sentence (no label)
+            session.set_note(doc, s, f"note {rng.randrange(10**6)}")
         elif roll < 0.92:
             session.undo()
         else:
@@ -106,7 +109,7 @@ def child(corpus_path: str, annotation_file: Path, seed: int) -> None:
     emit(
         {
             "ready": state(session),
-            "count": session.count + len(session.orphans),
+            "count": len(session.annotations) + len(session.orphans),  # notes too
             "orphans": len(session.orphans),
             "fuzzy": sum(a.unconfirmed for a in session.annotations),
             "temps": temps,

@@ -170,8 +170,6 @@ async def test_a_opens_note_enter_saves_escape_cancels(tmp_path: Path):
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
-        await pilot.press("a")  # untagged: asks for a tag first, no modal
-        assert app.screen is screen
         await pilot.press("f", "a")
         assert app.screen.__class__.__name__ == "NoteScreen"
         await pilot.press(*"Quote not in wire copy", "enter")
@@ -186,6 +184,46 @@ async def test_a_opens_note_enter_saves_escape_cancels(tmp_path: Path):
         await pilot.pause()
         assert on_disk(app)[0]["note"] == "Quote not in wire copy\nSource: wire"
         assert "Source: wire" in drawn_text(app)  # the panel shows the note
+
+
+async def test_a_notes_an_untagged_sentence_and_the_note_outlives_its_tag(tmp_path: Path):
+    """A note without a tag: written to the TOML without a label, marked n in the text, shown
+    in the panel, never counted as tagged; s tags it keeping the note, x takes the tag and
+    leaves the note, an emptied note removes the entry, and a reopened app shows it again."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("j")
+        doc, s = screen.doc, screen.sentence
+        await pilot.press("a", *"Ask the desk", "enter")
+        await pilot.pause()
+        [entry] = on_disk(app)
+        assert "label" not in entry and entry["note"] == "Ask the desk"
+        assert entry["quote"] == doc.sentence_text(s)
+        drawn = drawn_text(app)
+        assert "Not tagged" in drawn and "Note: Ask the desk" in drawn
+        assert " 0/187 tagged" in drawn and "0/33" in drawn  # the status and the list
+        assert screen._mark_of(doc, s) == "n" and "▌n " in drawn  # the mark beside the text
+        await pilot.press("s")
+        [entry] = on_disk(app)
+        assert (entry["label"], entry["note"]) == ("supported", "Ask the desk")
+        assert " 1/187 tagged" in drawn_text(app)
+        await pilot.press("x")
+        [entry] = on_disk(app)
+        assert "label" not in entry and entry["note"] == "Ask the desk"
+        assert " 0/187 tagged" in drawn_text(app) and screen._mark_of(doc, s) == "n"
+        await pilot.press("u")
+        assert on_disk(app)[0]["label"] == "supported"
+        await pilot.press("x", "q")
+    assert [e["note"] for e in on_disk(app)] == ["Ask the desk"]
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await ready(pilot)
+        assert screen.sentence == s and "Note: Ask the desk" in drawn_text(app)
+        await pilot.press("a", *["backspace"] * len("Ask the desk"), "enter")
+        await pilot.pause()
+        assert on_disk(app) == [] and screen._mark_of(screen.doc, s) != "n"
 
 
 async def test_undo_redo_across_documents(tmp_path: Path):
