@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviewer.cli import UserError, warn
 from reviewer.core import agreement as agr
@@ -39,8 +39,12 @@ from reviewer.core.store import (
     annotation_from_dict,
     parse_set,
     read_set_text,
+    set_header,
     table_lines,
 )
+
+if TYPE_CHECKING:
+    from reviewer.core.suspects import Scored
 
 # --------------------------------------------------------------------------------------------
 # Shared helpers
@@ -154,6 +158,10 @@ def _write_new_set(
 def run_stats(args: argparse.Namespace) -> int:
     sets = _sets(args.paths)
     corpus = _corpus_for(sets, args.corpus)
+    if corpus is not None:
+        from reviewer.core.cache import split_all
+
+        split_all(corpus)  # claims per document, from the stored spans when they still fit
     scores = _scores(corpus) if corpus is not None else {}
     columns = ["annotator", "document", "claims", "tagged", *LABELS, "suspects left", "progress",
                "unconfirmed"]  # fmt: skip
@@ -207,16 +215,18 @@ def run_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def _scores(corpus: Corpus) -> dict[tuple[str, int], Any]:
-    from reviewer.core.cache import load_cached, save_cached
-    from reviewer.core.suspects import assess_corpus
+def _scores(corpus: Corpus) -> dict[tuple[str, int], Scored]:
+    """Score and kind of every claim, by (document, start): from the cache when the corpus is
+    unchanged (compact rows; reasons and evidence are never expanded here), else from the
+    engine, which fills the cache."""
+    from reviewer.core.cache import load_cached_compact, save_cached_compact
+    from reviewer.core.suspects import Scored, assess_corpus_compact
 
-    cached = load_cached(corpus)
-    if cached is None:
-        groups = list(assess_corpus(corpus))
-        save_cached(corpus, groups)
-        cached = [a for group in groups for a in group]
-    return {(a.doc, a.start): a for a in cached}
+    groups = load_cached_compact(corpus)
+    if groups is None:
+        groups = list(assess_corpus_compact(corpus))
+        save_cached_compact(corpus, groups)
+    return {(r[1], r[2]): Scored(r[4], r[5], r) for rows in groups for r in rows}
 
 
 # --------------------------------------------------------------------------------------------
@@ -454,40 +464,48 @@ def validate_file(path: Path, corpus: Corpus | None) -> list[str]:
     except StoreError as exc:
         return [str(exc)]
     shown = shown_path(path)
-    headers = table_lines(text)
+    headers: list[int] = []  # line of each [[annotation]], found at the first problem
+
+    def line_of(i: int) -> int:
+        if not headers:
+            headers.extend(table_lines(text))
+        return headers[i] if i < len(headers) else 0
+
     problems = []
     seen: dict[tuple[str, int, int, str], int] = {}
     for i, item in enumerate(raw):
-        line = headers[i] if i < len(headers) else 0
-        where = f"{shown}:{line}"
         try:
-            a = annotation_from_dict(item)
+            a = annotation_from_dict(item, utf8=True)
         except ValueError as exc:
-            problems.append(f"{where}: {exc}")
+            problems.append(f"{shown}:{line_of(i)}: {exc}")
             continue
+        found = _annotation_problems(a, corpus)
         ident = (a.doc, a.start, a.end, a.quote)
         if ident in seen:
-            problems.append(f"{where}: a second entry for the sentence at line {seen[ident]}")
-        seen.setdefault(ident, line)
-        if a.is_empty:
-            problems.append(f"{where}: empty span (start = end = {a.start}): it marks nothing")
-            continue
-        if a.unconfirmed:
-            was = one_line(a.anchor_quote)[:60]
-            problems.append(
-                f'{where}: moved by a fuzzy match, not confirmed yet (it was "{was}"); '
-                "confirm it in the app (y) or fix the quote"
-            )
-        if corpus is None:
-            continue
-        problems.extend(
-            f"{where}: {p}" for p in _span_problems(corpus, a.doc, a.start, a.end, a.quote)
+            found.insert(0, f"a second entry for the sentence at line {line_of(seen[ident])}")
+        seen.setdefault(ident, i)
+        problems.extend(f"{shown}:{line_of(i)}: {p}" for p in found)
+    return problems
+
+
+def _annotation_problems(a: Annotation, corpus: Corpus | None) -> list[str]:
+    """What is wrong with one well-formed annotation (its span, quote and evidence)."""
+    if a.is_empty:
+        return [f"empty span (start = end = {a.start}): it marks nothing"]
+    problems = []
+    if a.unconfirmed:
+        was = one_line(a.anchor_quote)[:60]
+        problems.append(
+            f'moved by a fuzzy match, not confirmed yet (it was "{was}"); '
+            "confirm it in the app (y) or fix the quote"
         )
-        for n, e in enumerate(a.evidence, 1):
-            problems.extend(
-                f"{where}: evidence {n}: {p}"
-                for p in _span_problems(corpus, e.doc, e.start, e.end, e.quote)
-            )
+    if corpus is None:
+        return problems
+    problems.extend(_span_problems(corpus, a.doc, a.start, a.end, a.quote))
+    for n, e in enumerate(a.evidence, 1):
+        problems.extend(
+            f"evidence {n}: {p}" for p in _span_problems(corpus, e.doc, e.start, e.end, e.quote)
+        )
     return problems
 
 
@@ -522,7 +540,7 @@ def run_validate(args: argparse.Namespace) -> int:
     else:
         for p in paths:
             try:
-                recorded = parse_set(read_set_text(p)[0], p)[0].get("corpus", "")
+                recorded = set_header(read_set_text(p)[0], p).get("corpus", "")
             except StoreError:
                 continue
             folders = corpus_folders(p, recorded) if isinstance(recorded, str) else None

@@ -60,10 +60,21 @@ def iter_cached(corpus: Corpus) -> Iterator[list[Assessment]]:
         yield expand(corpus, rows)
 
 
+_UNREADABLE = (OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, TypeError)
+
+
 def load_cached(corpus: Corpus) -> list[Assessment] | None:
     try:
         return [a for group in iter_cached(corpus) for a in group]
-    except (OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+    except _UNREADABLE:
+        return None
+
+
+def load_cached_compact(corpus: Corpus) -> list[list[Compact]] | None:
+    """Every cached group as compact rows; None when there is no usable cache."""
+    try:
+        return list(iter_cached_compact(corpus))
+    except _UNREADABLE:
         return None
 
 
@@ -121,7 +132,7 @@ def load_sentences(corpus: Corpus) -> bool:
     try:
         with open(_sentences_path(corpus), "rb") as fh:
             spans = pickle.load(fh)
-    except (OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+    except _UNREADABLE:
         return False
     docs = corpus.documents
     if not isinstance(spans, list) or len(spans) != len(docs):
@@ -147,3 +158,10 @@ def load_sentences(corpus: Corpus) -> bool:
     for d, found in zip(docs, built, strict=True):
         object.__setattr__(d, "_sentences", found)
     return True
+
+
+def split_all(corpus: Corpus) -> None:
+    """Split every document into sentences: the spans a previous run stored when they are
+    still valid (0.3 s for 100k sentences instead of 2-3 s), else split now and store them."""
+    if not load_sentences(corpus):
+        save_sentences(corpus)

@@ -727,6 +727,18 @@ class Scored(NamedTuple):
     kind: str
     row: Compact
 
+    @property
+    def doc(self) -> str:
+        return self.row[1]
+
+    @property
+    def start(self) -> int:
+        return self.row[2]
+
+    @property
+    def end(self) -> int:
+        return self.row[3]
+
 
 def scored(rows: Sequence[Compact]) -> list[Scored]:
     return [Scored(r[4], r[5], r) for r in rows]

@@ -44,7 +44,9 @@ HOSTILE_TOML = {
     "5000-digit integer": ("big = " + "9" * 5000, "number is too long"),
     "arrays 5000 deep": ("deep = " + "[" * 5000 + "]" * 5000, "nested too deeply"),
     "tables 5000 deep": ("deep = " + "{a=" * 5000 + "1" + "}" * 5000, "nested too deeply"),
-    "dotted key 5000 deep": (".".join(["k"] * 5000) + " = 1", "nested deeper than 16"),
+    # The compiled parser stops at its recursion limit; the pure-Python one parses the key and
+    # our check refuses its depth: either way one line that says so.
+    "dotted key 5000 deep": (".".join(["k"] * 5000) + " = 1", "nested "),
     "suspicion of 400 digits": ("suspicion = " + "7" * 400, "from 0 to 1"),
     "suspicion nan": ("suspicion = nan", "from 0 to 1"),
     "suspicion inf": ("suspicion = inf", "from 0 to 1"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import threading
@@ -180,14 +181,18 @@ def test_a_key_nested_3000_deep_is_refused_at_open_and_never_overwritten(tmp_pat
         + " = 1\n"
     )
     path = write(tmp_path / "annotations" / "ana.toml", text)
-    with pytest.raises(StoreError, match=r"ana\.toml:5: annotation 1: .*nested deeper"):
+    # The compiled parser stops at its recursion limit and the line is the key's own; the
+    # pure-Python one parses it and the depth check refuses the annotation.
+    key_line = text.split("\n").index(".".join(["x"] * 3000) + " = 1") + 1
+    nested = rf"ana\.toml:(5: annotation 1: .*nested deeper than 16|{key_line}: .*too deeply)"
+    with pytest.raises(StoreError, match=nested):
         Session(corpus, path, "ana")
     assert path.read_text() == text
     run = cli("stats", "annotations/ana.toml", cwd=tmp_path)  # named: an error
-    assert run.returncode == 2 and "nested deeper than 16 levels" in error_line(run)
+    assert run.returncode == 2 and re.search(nested, error_line(run))
     run = cli("stats", cwd=tmp_path)  # found in the folder: skipped with a warning
     warning, error = run.stderr.decode().splitlines()
-    assert "nested deeper than 16 levels; skipped" in warning
+    assert re.search(nested, warning) and warning.endswith("skipped")
     assert run.returncode == 2 and "no annotation sets" in error
 
 
