@@ -462,8 +462,8 @@ def _toml(text: str, shown: str) -> dict[str, Any]:
         # The parser gives no position: the deepest line is the one to look at.
         lines = text.split("\n")
         depth = [max(ln.count("["), ln.count("{"), ln.count(".")) for ln in lines]
-        where = depth.index(max(depth)) + 1 if lines else 1
-        raise StoreError(f"{shown}:{where}: arrays, tables or keys are nested too deeply") from None
+        line = depth.index(max(depth)) + 1
+        raise StoreError(f"{shown}:{line}: arrays, tables or keys are nested too deeply") from None
     except ValueError as exc:  # an integer longer than Python converts (4300 digits)
         m = re.search(r"\d{4000,}", text)
         where = f":{text.count(chr(10), 0, m.start()) + 1}" if m else ""
