@@ -344,7 +344,8 @@ def annotation_from_dict(raw: Any, utf8: bool = False) -> Annotation:
         raise ValueError('"label" is not a string')
     if not label and not note.strip():
         # Without a label an entry is a note on an untagged sentence: it needs the note.
-        raise ValueError('"label" is missing (an entry without a label must have a note)')
+        what = "empty" if "label" in raw else "missing"
+        raise ValueError(f'"label" is {what} (an entry without a label must have a note)')
     if label and label not in LABELS:
         shown = one_line(label)[:40]
         raise ValueError(f'unknown label "{shown}" (expected {", ".join(LABELS)})')

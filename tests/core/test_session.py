@@ -180,3 +180,6 @@ def test_a_file_entry_without_label_or_note_is_refused_by_line(tmp_path: Path, c
     with pytest.raises(StoreError, match=r"ana\.toml:5: annotation 1: \"label\" is missing"):
         Session(corpus, f, "ana")
     assert "label" not in f.read_text()  # never overwritten
+    write(f, f.read_text() + 'label = ""\nnote = " "\n')
+    with pytest.raises(StoreError, match=r"annotation 1: \"label\" is empty \(an entry"):
+        Session(corpus, f, "ana")
