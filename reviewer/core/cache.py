@@ -60,13 +60,14 @@ def iter_cached(corpus: Corpus) -> Iterator[list[Assessment]]:
         yield expand(corpus, rows)
 
 
-_UNREADABLE = (OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, TypeError)
+# What reading a damaged or foreign cache file can raise: the cache is then ignored.
+UNREADABLE = (OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, TypeError)
 
 
 def load_cached(corpus: Corpus) -> list[Assessment] | None:
     try:
         return [a for group in iter_cached(corpus) for a in group]
-    except _UNREADABLE:
+    except UNREADABLE:
         return None
 
 
@@ -74,7 +75,7 @@ def load_cached_compact(corpus: Corpus) -> list[list[Compact]] | None:
     """Every cached group as compact rows; None when there is no usable cache."""
     try:
         return list(iter_cached_compact(corpus))
-    except _UNREADABLE:
+    except UNREADABLE:
         return None
 
 
@@ -132,7 +133,7 @@ def load_sentences(corpus: Corpus) -> bool:
     try:
         with open(_sentences_path(corpus), "rb") as fh:
             spans = pickle.load(fh)
-    except _UNREADABLE:
+    except UNREADABLE:
         return False
     docs = corpus.documents
     if not isinstance(spans, list) or len(spans) != len(docs):

@@ -20,11 +20,11 @@ from textual.worker import Worker, WorkerState
 
 from reviewer.core import navigation as nav
 from reviewer.core.cache import (
+    UNREADABLE,
     has_cached,
     iter_cached_compact,
-    load_sentences,
     save_cached_compact,
-    save_sentences,
+    split_all,
 )
 from reviewer.core.corpus import Corpus, Document, Sentence
 from reviewer.core.fact_table import FactRow
@@ -600,15 +600,13 @@ class ReviewScreen(Screen[None]):
         # Documents are split into sentences on first use: the first frame split only the one
         # on screen; the rest is split here, off the UI thread.
         # A second opening reads the spans the first one found (checked before use).
-        cached = load_sentences(self.corpus)
+        split_all(self.corpus)
         total = sum(len(d.claims) for d in self.corpus.documents)
-        if not cached:
-            save_sentences(self.corpus)
         if has_cached(self.corpus):  # scores follow at once: they bring the counts with them
             try:
                 self._post_batches(iter_cached_compact(self.corpus), total)
                 return
-            except (OSError, ValueError, EOFError, AttributeError, TypeError):
+            except UNREADABLE:
                 pass  # unreadable cache: score again and rewrite it
         self.post_message(self.Segmented(total))  # counts now, scores as they come
         groups: list[list[Compact]] = []

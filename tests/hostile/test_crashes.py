@@ -346,3 +346,24 @@ def test_a_zero_width_annotation_is_reported_and_counted_nowhere(tmp_path: Path)
     assert total.split("\t")[3:7] == ["1", "1", "0", "0"]  # tagged, supported, contr., fabr.
     s = Session(corpus, root / "annotations" / "ana.toml", "ana")
     assert s.count == 1 and [o.start for o in s.orphans] == [40]
+
+
+async def test_the_app_scores_again_over_a_damaged_cache(tmp_path: Path):
+    """A cache file cut short or overwritten (pickle's own error, not an OSError) costs a
+    rescoring in the app, never its scores: the same list of errors as the CLI's reader."""
+    import pickle
+
+    from reviewer.core import cache
+    from reviewer.core.suspects import assess_corpus
+    from tests.ui.test_keys import make_app, ready
+
+    app = make_app(tmp_path)
+    corpus = app.corpus
+    cache.save_cached(corpus, list(assess_corpus(corpus, workers=1)))
+    good = cache._path(corpus).read_bytes()
+    count = pickle.dumps(5, protocol=pickle.HIGHEST_PROTOCOL)
+    cache._path(corpus).write_bytes(count + b"\x80\x05\x95zzzz")  # a record cut short
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)  # fails on "scoring failed"
+        assert len(screen.assessments) == sum(len(d.claims) for d in corpus.documents)
+    assert cache._path(corpus).read_bytes() == good  # rewritten from the new scores
