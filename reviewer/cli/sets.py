@@ -290,7 +290,7 @@ def run_export(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     for note in options.notes:
         warn(note)
-    notes_only = sum(1 for s in sets for a in s.annotations if not a.label)
+    notes_only = sum(1 for s in sets for a in s.annotations if a.is_note)
     if notes_only:
         warn_plain(f"left out {notes_only} note(s) on untagged sentences: exports carry tags")
     if not args.out or args.out == "-":

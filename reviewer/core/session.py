@@ -226,7 +226,7 @@ class Session:
 
     def annotation(self, key: Key) -> Annotation | None:
         a = self._annotations.get(key)
-        return a if a is not None and a.label else None
+        return a if a is not None and a.is_tag else None
 
     @property
     def count(self) -> int:
@@ -243,7 +243,7 @@ class Session:
         n = 0
         for s in doc.sentences:
             a = held.get((doc.id, s.start, s.end))
-            if a is not None and a.label:
+            if a is not None and a.is_tag:
                 n += 1
         return n
 
@@ -266,17 +266,17 @@ class Session:
         if self._delta is not None:
             self._delta[key] = after
         before = self._annotations.pop(key, None)
-        if before is not None and not before.label:
+        if before is not None and before.is_note:
             self._notes -= 1
         if after is not None:
             self._annotations[key] = after
-            if not after.label:
+            if after.is_note:
                 self._notes += 1
 
     def _hold(self, anchored: Iterable[Annotation]) -> None:
         """Hold these entries (after anchoring), replacing whatever was held."""
         self._annotations = {a.key: a for a in anchored}
-        self._notes = sum(1 for a in self._annotations.values() if not a.label)
+        self._notes = sum(1 for a in self._annotations.values() if a.is_note)
 
     def _commit(self, change: Change, *, record: bool = True) -> Change:
         if self.read_only:
@@ -525,7 +525,7 @@ class Session:
                 extra=keys,
                 evidence=linked,
                 # A note on an untagged sentence gets the engine's score with its first tag.
-                suspicion=before.suspicion if before.label else suspicion,
+                suspicion=suspicion if before.is_note else before.suspicion,
             )
         return self._commit(Change(key, before, after, "tag"))
 
@@ -543,7 +543,7 @@ class Session:
         evidence, score and engine receipts go with the tag); undo brings the tag back."""
         key = (doc.id, sentence.start, sentence.end)
         before = self._annotations.get(key)
-        if before is None or not before.label:
+        if before is None or before.is_note:
             return None
         after = None
         if before.note:
@@ -587,7 +587,7 @@ class Session:
             )
         elif before.note == note:
             return None
-        elif not before.label and not note:
+        elif before.is_note and not note:
             after = None
         else:
             after = before.with_changes(note=note, updated=now())

@@ -127,6 +127,11 @@ class Annotation:
         as one."""
         return bool(self.label) and self.start < self.end
 
+    @property
+    def is_note(self) -> bool:
+        """No label: the entry holds a note on an untagged sentence."""
+        return not self.label
+
     def with_changes(self, **changes: Any) -> Annotation:
         return replace(self, **changes)
 

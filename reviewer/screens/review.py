@@ -452,7 +452,7 @@ class ReviewScreen(Screen[None]):
 
     def _mark_of(self, doc: Document, s: Sentence) -> str:
         a = self.session.entry(doc, s)
-        if a is not None and a.label:
+        if a is not None and a.is_tag:
             return "?" if a.unconfirmed else LABEL_LETTER[a.label]
         if self._disputed(doc, s):
             return "≠"
@@ -570,8 +570,8 @@ class ReviewScreen(Screen[None]):
             self.assessments.get((doc_id, start))
         ):
             # Notes on untagged sentences are entries too, but not tags.
-            was = change.before is not None and bool(change.before.label)
-            now_tagged = change.after is not None and bool(change.after.label)
+            was = change.before is not None and change.before.is_tag
+            now_tagged = change.after is not None and change.after.is_tag
             if now_tagged and not was:
                 self._suspects_left -= 1
                 if self._suspects_left == 0 and not self.blind:

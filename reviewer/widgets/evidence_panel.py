@@ -129,7 +129,7 @@ class EvidencePanel(VerticalScroll, can_focus=False):
         t = _Body()
         t.append(visible(position) + "\n", style=st("dim"))
         if annotation is not None:
-            if annotation.label:
+            if annotation.is_tag:
                 t.append("Tagged ", style=st("bold"))
                 t.append(annotation.label, style=st(LABEL_STYLE[annotation.label]))
                 if annotation.evidence:
@@ -140,7 +140,7 @@ class EvidencePanel(VerticalScroll, can_focus=False):
             t.append("\n")
             if annotation.unconfirmed:
                 t.append("Moved here by a fuzzy match", style=st("bold yellow"))
-                then = "x clears" if annotation.label else "a edits the note"
+                then = "x clears" if annotation.is_tag else "a edits the note"
                 t.append(f" (y confirms, {then}). It was:\n", style=st(""))
                 t.indented(visible(annotation.anchor_quote), style=st("italic"))
             if annotation.note:
