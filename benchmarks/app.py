@@ -22,12 +22,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.synthetic import make_corpus  # noqa: E402
+from benchmarks.synthetic import make_corpus, seed_annotations  # noqa: E402
 
 
 def run_app(corpus: Path, annotations: Path, env: dict[str, str], tags: int = 0) -> dict:
@@ -64,34 +63,6 @@ def show(name: str, r: dict) -> None:
         ),
         flush=True,
     )
-
-
-def seed_annotations(corpus: Path, path: Path, n: int) -> None:
-    """A file with ``n`` annotations on the corpus's first claims, as the app would write it."""
-    from reviewer.core.corpus import load_corpus
-    from reviewer.core.store import Annotation, Store
-
-    c = load_corpus([corpus]).corpus
-    stamp = datetime(2026, 11, 22, 10, 0, 0, tzinfo=UTC)
-    items = []
-    for doc in c.documents:
-        for s in doc.claims:
-            if len(items) == n:
-                break
-            items.append(
-                Annotation(
-                    doc.id,
-                    s.start,
-                    s.end,
-                    doc.sentence_text(s),
-                    "supported",
-                    note="checked",
-                    suspicion=0.5,
-                    created=stamp,
-                    updated=stamp,
-                )
-            )
-    Store(path, path.stem, c.name).save(items)
 
 
 def main() -> None:

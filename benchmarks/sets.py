@@ -13,55 +13,15 @@ cache. Issue 14's target is 3 s for `validate` and for `stats` from the cache.
 from __future__ import annotations
 
 import argparse
-import random
 import resource
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.synthetic import make_corpus  # noqa: E402
-from reviewer.core.corpus import load_corpus  # noqa: E402
-from reviewer.core.store import LABELS, Annotation, Evidence, dumps  # noqa: E402
-
-STAMP = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-
-def write_set(root: Path, out: Path, limit: int) -> int:
-    """Tag every claim (up to ``limit``): a label, a score, every 10th with a note and every
-    5th with one evidence link, as a reviewer's file looks."""
-    corpus = load_corpus([root]).corpus
-    rng = random.Random(3)
-    items = []
-    for doc in corpus.documents:
-        for s in doc.claims:
-            if len(items) >= limit:
-                break
-            n = len(items)
-            evidence = ()
-            if n % 5 == 0:
-                e = rng.choice(doc.claims)
-                evidence = (Evidence(doc.id, e.start, e.end, doc.sentence_text(e)),)
-            items.append(
-                Annotation(
-                    doc.id,
-                    s.start,
-                    s.end,
-                    doc.sentence_text(s),
-                    LABELS[n % 3],
-                    note="checked against the wire" if n % 10 == 0 else "",
-                    suspicion=round(rng.random(), 4),
-                    created=STAMP,
-                    updated=STAMP,
-                    evidence=evidence,
-                )
-            )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(dumps("bench", root.name, items), encoding="utf-8")
-    return len(items)
+from benchmarks.synthetic import make_corpus, seed_annotations  # noqa: E402
 
 
 def run(label: str, argv: list[str], cwd: Path) -> float:
@@ -93,7 +53,7 @@ def main() -> None:
         make_corpus(root, groups, 10, 25)
         path = project / "annotations" / "bench.toml"
         started = time.perf_counter()
-        n = write_set(root, path, args.claims)
+        n = seed_annotations(root, path, args.claims, mixed=True)
         size = path.stat().st_size / 2**20
         print(f"{n:,} annotations, {size:.1f} MiB of TOML ({time.perf_counter() - started:.1f} s)")
         corpus = ["--corpus", str(root)]

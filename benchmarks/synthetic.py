@@ -8,6 +8,7 @@ corroborated, conflicting and unsupported sentences it meets in real sets.
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime
 from pathlib import Path
 
 WORDS = (
@@ -76,3 +77,45 @@ def make_corpus(
             (folder / f"doc{d:03d}.txt").write_text(" ".join(lines) + "\n", encoding="utf-8")
             total += len(lines)
     return total
+
+
+def seed_annotations(corpus: Path, path: Path, n: int, mixed: bool = False) -> int:
+    """Write a set of ``n`` annotations on the corpus's first claims, as the app writes it;
+    returns how many. Plain: every one supported with a short note. ``mixed``: labels in
+    turn, a score each, a note on every 10th and one evidence link on every 5th, as a
+    reviewer's file looks."""
+    from reviewer.core.corpus import load_corpus
+    from reviewer.core.store import LABELS, Annotation, Evidence, Store
+
+    c = load_corpus([corpus]).corpus
+    stamp = datetime(2026, 11, 22, 10, 0, 0, tzinfo=UTC)
+    rng = random.Random(3)
+    items: list[Annotation] = []
+    for doc in c.documents:
+        for s in doc.claims:
+            if len(items) == n:
+                break
+            k = len(items)
+            a = Annotation(
+                doc.id,
+                s.start,
+                s.end,
+                doc.sentence_text(s),
+                "supported",
+                note="checked",
+                suspicion=0.5,
+                created=stamp,
+                updated=stamp,
+            )
+            if mixed:
+                e = rng.choice(doc.claims) if k % 5 == 0 else None
+                a = a.with_changes(
+                    label=LABELS[k % 3],
+                    note="checked against the wire" if k % 10 == 0 else "",
+                    suspicion=round(rng.random(), 4),
+                    evidence=(Evidence(doc.id, e.start, e.end, doc.sentence_text(e)),) if e else (),
+                )
+            items.append(a)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Store(path, path.stem, c.name).save(items)
+    return len(items)

@@ -29,8 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.app import seed_annotations  # noqa: E402
-from benchmarks.synthetic import make_corpus  # noqa: E402
+from benchmarks.synthetic import make_corpus, seed_annotations  # noqa: E402
 
 SESSION = "reviewer-bench"
 REVIEWER = [sys.executable, "-m", "reviewer"]
