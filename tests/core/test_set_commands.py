@@ -137,15 +137,22 @@ def test_unknown_schema_is_a_clear_error(two_reviewers: Path, capsys):
     assert "v2.toml:1: unknown schema 2" in err and "\n" not in err.strip()
 
 
-def test_validate_and_agree_default_to_the_annotations_folder(tmp_path: Path):
+def _project(tmp_path: Path, bo_labels: tuple[str, str]) -> tuple[Path, Path]:
+    """A project folder whose annotations/ holds ana's seeded set and bo's with these labels."""
     from tests.core.test_export import seeded_set
-    from tests.hostile.helpers import cli
 
     project = tmp_path / "p"
     folder = project / "annotations"
     folder.mkdir(parents=True)
     seeded_set(folder, annotator="ana")
-    seeded_set(folder, annotator="bo", labels=("supported", "supported"))
+    seeded_set(folder, annotator="bo", labels=bo_labels)
+    return project, folder
+
+
+def test_validate_and_agree_default_to_the_annotations_folder(tmp_path: Path):
+    from tests.hostile.helpers import cli
+
+    project, folder = _project(tmp_path, ("supported", "supported"))
     (folder / "adjudicated.toml").write_text(
         (folder / "ana.toml").read_text().replace('annotator = "ana"', 'annotator = "adjudicated"')
     )
@@ -167,14 +174,9 @@ def test_validate_and_agree_default_to_the_annotations_folder(tmp_path: Path):
 
 
 def test_merge_reads_the_folder_and_leaves_its_own_output_out(tmp_path: Path):
-    from tests.core.test_export import seeded_set
     from tests.hostile.helpers import cli
 
-    project = tmp_path / "p"
-    folder = project / "annotations"
-    folder.mkdir(parents=True)
-    seeded_set(folder, annotator="ana")
-    seeded_set(folder, annotator="bo", labels=("fabricated", "contradicted"))
+    project, _ = _project(tmp_path, ("fabricated", "contradicted"))
     first = cli("merge", "--out", "annotations/merged.toml", cwd=project)
     assert first.returncode == 0, first.stderr
     assert b"merged 2 sets" in first.stderr
