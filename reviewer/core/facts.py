@@ -23,6 +23,7 @@ from typing import NamedTuple
 from .text import DAY, MONTH, NAME, NUM, ROLE, SUPER, WORD, Token, unit_of
 
 QUANTITY, YEAR, DATE, PERSON, SUPERLATIVE = "quantity", "year", "date", "person", "superlative"
+DESIGNATION = "designation"  # a model or product in a numbered series: "Tarn-2", "F-16"
 _ROLE_SPELLING = {"defence": "defense", "labour": "labor", "councillor": "councilor"}
 _CONTEXT_BEFORE = 3  # content words before a detail that may say what it is about
 _CONTEXT_AFTER = 2
@@ -32,8 +33,9 @@ _DATE_REACH = 4
 
 
 class Fact(NamedTuple):
-    kind: str  # QUANTITY, YEAR, DATE, PERSON or SUPERLATIVE
-    unit: str  # what is measured or named: "day", "other country", "@weekday", "role:..."
+    kind: str  # QUANTITY, YEAR, DATE, PERSON, SUPERLATIVE or DESIGNATION
+    unit: str  # what is measured or named: "day", "other country", "@weekday", "role:...",
+    # a designation's series ("tarn")
     value: str  # the normalised value ("#4", "friday", "shoigu")
     surface: str  # as the sentence writes it ("four-day", "Thursday's", "Sergei Shoigu")
     start: int  # offsets in the sentence
@@ -55,7 +57,9 @@ class Fact(NamedTuple):
         elif self.kind == YEAR:
             what = "year"
         elif self.kind == SUPERLATIVE:
-            what = self.unit
+            what = self.surface.split(None, 1)[0].strip(":,;").lower()  # as written, not stemmed
+        elif self.kind == DESIGNATION:
+            what = self.surface.rsplit("-", 1)[0] + "-n"
         else:
             what = self.unit or "number"
         about = ", ".join(sorted(self.context)[:3])
@@ -114,6 +118,13 @@ def facts_of(sentence: str, tokens: Sequence[Token]) -> list[Fact]:
             # names around it are who was there, and the same people meet on many days.
             context = _context(tokens, i, i + 1, _DATE_REACH, _DATE_REACH, WORD)
             out.append(Fact(DATE, unit, t.norm, surface, t.start, t.end, context))
+        elif t.kind & NAME and "-" in t.norm:
+            # A designation: its series is the slot, so "Tarn-8" disputes "Tarn-2" where the
+            # words around them meet, and never "Helix-7".
+            series = t.norm.rsplit("-", 1)[0]
+            context = _context(tokens, i, i + 1)  # who sends it says what it is, too
+            surface = _surface(sentence, [t])
+            out.append(Fact(DESIGNATION, series, t.norm, surface, t.start, t.end, context))
         elif t.kind & SUPER and not t.kind & NAME:
             nxt = next((x for x in tokens[i + 1 : i + 3] if x.kind & WORD), None)
             value = nxt.norm if nxt is not None else ""

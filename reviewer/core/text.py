@@ -112,7 +112,11 @@ _CONTRACTION_BASES = frozenset(
 # Word pieces: a word, a time (2:07:00), a score (3-1), a number with separators. The word
 # comes first: it is most tokens, and the other forms start with a digit.
 _TOKEN = re.compile(
-    r"[^\W\d_][^\W_]*(?:['’][^\W_]+)*"  # most tokens: a word (inner apostrophes kept)
+    # A designation ("Tarn-2", "F-16", "COVID-19"): one name, not a name and a number. Tried
+    # first, it fails at once on the lower-case words that are most tokens. "Mid-2020" and
+    # "Pre-1990" are a word and a year.
+    r"[A-Z][A-Za-z]*(?<!Mid)(?<!Pre)(?<!Post)(?<!Late)(?<!Early)(?<!Circa)-\d+[A-Za-z]?(?![\w-])"
+    r"|[^\W\d_][^\W_]*(?:['’][^\W_]+)*"  # most tokens: a word (inner apostrophes kept)
     r"|(?<![\w:])\d{1,2}:\d{2}(?::\d{2})?(?![\w:])"
     r"|(?<![\w-])\d{1,2}[-–]\d{1,2}(?![\w-])"
     r"|\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?%?(?![^\W_])"
@@ -138,7 +142,8 @@ class Token(NamedTuple):
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """A light, predictable stemmer: plurals and possessives, enough to match paraphrases."""
+    """A light, predictable stemmer: plurals, possessives and past tenses, enough to match
+    paraphrases ("launched on Tuesday", "Tuesday's launch")."""
     w = word.replace("’", "'")
     if w.endswith("'s"):
         w = w[:-2]
@@ -148,6 +153,23 @@ def stem(word: str) -> str:
         return w[:-3] + "y"
     if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
         return w[:-1]
+    return _past_root(w)
+
+
+_SILENT_E = ("at", "bl", "iz", "iv", "nc", "rc", "ur", "os", "ag", "ng", "rg", "dg", "ud")
+
+
+def _past_root(w: str) -> str:
+    """A word without its past-tense ending: "opened" and "opens" are "open", "launched" is
+    "launch" (a light Porter step 1b: "arrived" is "arrive", "planned" is "plan"). Short words
+    are left whole ("used", "based"), and "-ing" forms too ("morning", "evening")."""
+    if len(w) < 6 or not w.endswith("ed") or w.endswith("eed"):
+        return w
+    w = w[:-2]
+    if w[-1] == w[-2] and w[-1] not in "lsz":
+        return w[:-1]  # "planned", "stopped"
+    if w.endswith(_SILENT_E):
+        return w + "e"  # "announced", "arrived", "created", "secured", "changed"
     return w
 
 
@@ -421,7 +443,9 @@ def tokenize(
             pending = None
             continue
         kind = WORD
-        if base in WEEKDAYS:
+        if "-" in word:
+            kind = NAME  # a designation ("Tarn-2"): only these word pieces hold a hyphen
+        elif base in WEEKDAYS:
             kind = DAY
         elif is_month:
             kind = MONTH

@@ -10,7 +10,7 @@ from __future__ import annotations
 from reviewer.core.corpus import Document, segment
 from reviewer.core.navigation import is_suspect
 from reviewer.core.suspects import Assessment, assess_group
-from reviewer.core.text import CITE, NAME, NUM, Lexicon, tokenize
+from reviewer.core.text import CITE, NAME, NUM, Lexicon, stem, tokenize
 
 
 def assess(*texts: str) -> list[Assessment]:
@@ -66,6 +66,27 @@ def test_tokenised_text_splits_sentences_and_keeps_details_whole():
         text,
     )
     assert "quote appears in no other document" in one(results, "we will win").reasons
+
+
+def test_a_designation_is_one_name_and_a_changed_one_is_a_conflict():
+    words = {t.norm: t for t in tokenize("The Tarn-2 rover and COVID-19 tests in Mid-2020.")}
+    assert words["tarn-2"].kind & NAME and words["covid-19"].kind & NAME
+    assert "mid" in words and words["#2020"].unit == "@year"  # a word and a year
+    assert not [t for t in tokenize("The Tarn-2 rover flew.") if t.kind & NUM]
+    results = assess(
+        "The Tarn-2 rover launched on Tuesday from Vesna Spaceport.",
+        "The Tarn-2 rover lifted off on Tuesday from Vesna Spaceport.",
+        "The Tarn-8 rover launched on Tuesday from Vesna Spaceport.",
+    )
+    changed = one(results, "Tarn-8")
+    assert changed.kind == "conflict" and is_suspect(changed)
+    assert 'says "Tarn-8"; 2 other documents say "Tarn-2"' in changed.reasons
+    assert not is_suspect(one(results, "Tarn-2", "d0.txt"))
+
+
+def test_past_tenses_meet_their_other_forms():
+    stems = [stem(w) for w in "opened opens launched arrived planned used agreed".split()]
+    assert stems == ["open", "open", "launch", "arrive", "plan", "used", "agreed"]
 
 
 def test_an_invented_detail_a_wrong_entity_a_wrong_day_and_swapped_roles():

@@ -152,6 +152,44 @@ def test_a_name_replaced_in_a_paraphrase_is_disputed():
     assert {c.doc for c in row.cells if row.odd(c)} == {"d2.txt"}
 
 
+def test_a_changed_designation_is_disputed_even_where_its_document_also_names_the_right_one():
+    # "Tarn-8" in one headline, "Tarn-2" everywhere else (that document's body included):
+    # one disputed row naming the headline. "Tarn-1", the earlier rover every document
+    # names, is another rover: agreed, never in the dispute.
+    rows = table(
+        "Northern Space Office sends Tarn-8 to the Moon\n\nThe Tarn-2 rover launched on "
+        "Tuesday aboard a Helix-7 rocket. Tarn-1 crashed on landing in 2022.",
+        "The Northern Space Office launched its Tarn-2 rover on Tuesday. The earlier rover, "
+        "Tarn-1, crashed on landing in 2022.",
+        "Tarn-2 lifted off on Tuesday on a Helix-7 rocket of the Northern Space Office. "
+        "Tarn-1 crashed on landing in 2022.",
+    )
+    row = row_with(rows, "d0.txt", "Tarn-8")
+    assert row.state == DISPUTED and row.kind == "designation"
+    assert row.majority == "Tarn-2" and row.fact.startswith("Tarn-n")
+    assert [(c.doc, c.value) for c in row.cells if row.odd(c)] == [("d0.txt", "Tarn-8")]
+    assert {"d1.txt", "d2.txt"} <= set(row.docs)
+    first = row_with(rows, "d1.txt", "Tarn-1")
+    assert first.state == AGREED and len(first.docs) == 3
+    assert not any(c.value == "Tarn-1" for c in row.cells)
+
+
+def test_an_event_told_in_another_tense_is_one_row():
+    # "launched on Tuesday" and "Tuesday's launch", "opened" and "opens": the words around
+    # a date or a duration meet whatever the tense.
+    rows = table(
+        "The rover launched on Tuesday from Vesna. Kestrel Bridge opened to traffic after "
+        "three years of construction.",
+        "It was launched on Tuesday. Kestrel Bridge opened after three years of construction.",
+        "Engineers praised Saturday's launch. Kestrel Bridge opens to traffic after five "
+        "years of work.",
+    )
+    day = row_with(rows, "d2.txt", "Saturday")
+    assert day.state == DISPUTED and set(day.docs) == {"d0.txt", "d1.txt", "d2.txt"}
+    years = row_with(rows, "d2.txt", "five years")
+    assert years.state == DISPUTED and set(years.docs) == {"d0.txt", "d1.txt", "d2.txt"}
+
+
 def test_a_quote_and_its_speaker():
     said = '"This bridge joins a town that the river has split," said Helen Ashdown.'
     rows = table(
