@@ -509,19 +509,29 @@ def _split(
             given[doc_of[i]].add(nodes[i].norm)
     if all(len(v) < 2 for v in given.values()):
         # No document gives two values: the whole set is one row, whatever the order.
-        edges = [(a, b, 0.0) for a, b, _ in edges]
+        first = min(ids)
+        for i in ids:
+            root[i] = first
     else:
         edges = [
             (a, b, _strength(g, nodes[a], nodes[b]) if w == _LATER else w) for a, b, w in edges
         ]
-    for a, b, _ in sorted(edges, key=lambda e: (-e[2], e[0], e[1])):
-        ra, rb = find(a), find(b)
-        if ra == rb or not compatible(by_doc[ra], by_doc[rb]):
-            continue
-        keep, gone = min(ra, rb), max(ra, rb)
-        root[gone] = keep
-        for d, held in by_doc.pop(gone).items():
-            by_doc[keep].setdefault(d, []).extend(held)
+        # Rows only grow, and a row that cannot join another never can once larger: the
+        # refusals are remembered by root (a merged row keeps the smaller root).
+        refused: set[tuple[int, int]] = set()
+        for a, b, _ in sorted(edges, key=lambda e: (-e[2], e[0], e[1])):
+            ra, rb = find(a), find(b)
+            if ra == rb:
+                continue
+            keep, gone = (ra, rb) if ra < rb else (rb, ra)
+            if (keep, gone) in refused:
+                continue
+            if not compatible(by_doc[ra], by_doc[rb]):
+                refused.add((keep, gone))
+                continue
+            root[gone] = keep
+            for d, held in by_doc.pop(gone).items():
+                by_doc[keep].setdefault(d, []).extend(held)
     rows: dict[int, list[int]] = defaultdict(list)
     for i in ids:
         rows[find(i)].append(i)
