@@ -1,4 +1,4 @@
-"""On-disk cache of suspect assessments, keyed by the corpus contents and the engine version.
+"""On-disk cache of suspect assessments, keyed by the corpus contents and the engine's source.
 
 A second opening of a large corpus reads scores instead of computing them. The file is a series
 of pickles, one per group, in the user's own cache folder and written only by reviewer. Texts are
@@ -10,12 +10,18 @@ ignored (and rewritten): it only ever costs time, never correctness.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import pickle
 from collections.abc import Iterator
 from pathlib import Path
 
+from . import corpus as _corpus_module
+from . import facts as _facts_module
+from . import index as _index_module
+from . import suspects as _suspects_module
+from . import text as _text_module
 from .corpus import Corpus, Sentence, segment
 from .suspects import ENGINE_VERSION, Assessment, Compact, compact, expand
 
@@ -27,8 +33,32 @@ def cache_dir() -> Path:
     return Path(base) / "reviewer" / "suspects"
 
 
+# What scores are computed by: splitting, tokens, facts, the index and the scoring itself.
+ENGINE_SOURCES = [
+    m.__file__
+    for m in (_corpus_module, _text_module, _facts_module, _index_module, _suspects_module)
+]
+SEGMENTER_SOURCES = [_corpus_module.__file__]
+
+
+@functools.cache
+def source_digest(paths: tuple[str | None, ...]) -> str:
+    """A digest of the source files that compute what is cached: any change to the engine
+    (an upgrade, a weight, a tokenizer rule) keys a new cache, so a second opening never shows
+    an older engine's scores. A version constant bumped by hand was forgotten twice. A source
+    that cannot be read (a frozen build) counts by its name only."""
+    digest = hashlib.sha256()
+    for path in paths:
+        try:
+            digest.update(Path(path or "").read_bytes())
+        except OSError:
+            digest.update(str(path).encode())
+    return digest.hexdigest()[:16]
+
+
 def cache_key(corpus: Corpus) -> str:
-    raw = f"{_FORMAT}:{ENGINE_VERSION}:{corpus.fingerprint()}"
+    engine = source_digest(tuple(ENGINE_SOURCES))
+    raw = f"{_FORMAT}:{ENGINE_VERSION}:{engine}:{corpus.fingerprint()}"
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
@@ -103,11 +133,12 @@ def _save(corpus: Corpus, groups: list[list[Compact]]) -> None:
 # Sentences: a second opening of a large corpus skips splitting every document (2.8 s for
 # 100,000 sentences on a 2-core machine) by reading the spans it found the first time.
 
-SEGMENTER_VERSION = "1"  # bump when segment() changes what it returns
+SEGMENTER_VERSION = "1"  # and the key holds corpus.py's source digest too
 
 
 def _sentences_path(corpus: Corpus) -> Path:
-    raw = f"sentences:{SEGMENTER_VERSION}:{corpus.fingerprint()}"
+    segmenter = source_digest(tuple(SEGMENTER_SOURCES))
+    raw = f"sentences:{SEGMENTER_VERSION}:{segmenter}:{corpus.fingerprint()}"
     key = hashlib.sha256(raw.encode()).hexdigest()[:32]
     return cache_dir().parent / "sentences" / f"{key}.pickle"
 

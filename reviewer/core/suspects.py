@@ -71,7 +71,7 @@ from .text import (
 T = TypeVar("T")
 R = TypeVar("R")
 
-ENGINE_VERSION = "2"
+ENGINE_VERSION = "2"  # the cache is also keyed by the engine's source (cache.source_digest)
 KINDS = ("conflict", "unsupported", "corroborated", "opinion", "unchecked", "heading")
 MAX_EVIDENCE = 5
 _COMPARED = 6  # best matches (one per document) checked for conflicts and fuzzy similarity

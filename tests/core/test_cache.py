@@ -76,3 +76,32 @@ def test_sentence_spans_are_cached_checked_and_reused(tmp_path: Path):
     third = load_corpus([SEEDS]).corpus
     assert load_sentences(third) is False and not any(d.segmented for d in third.documents)
     assert [d.sentences for d in third.documents] == expected
+
+
+def test_scores_of_another_engine_are_never_read_back(tmp_path: Path, monkeypatch):
+    # An upgrade that changes the engine (a weight, a tokenizer rule) must not show the
+    # scores the old engine cached: the key holds the engine's source, not a hand-bumped
+    # number. Simulated by pointing the engine's sources at a copy and editing it.
+    make_corpus(tmp_path / "c", groups=2, docs_per_group=2, sentences_per_doc=3, seed=5)
+    corpus = load_corpus([tmp_path / "c"]).corpus
+    engine = tmp_path / "suspects.py"
+    engine.write_text("DENSITY = 1.3\n")
+    monkeypatch.setattr(cache, "ENGINE_SOURCES", [str(engine)])
+    monkeypatch.setattr(cache, "SEGMENTER_SOURCES", [str(engine)])
+    cache.save_cached(corpus, list(assess_corpus(corpus, workers=1)))
+    cache.save_sentences(corpus)
+    assert cache.load_cached(corpus) is not None
+    assert cache.load_sentences(corpus)
+    engine.write_text("DENSITY = 1.1\n")
+    cache.source_digest.cache_clear()  # a new process: the digest is taken once per process
+    assert cache.load_cached(corpus) is None
+    assert not cache.load_sentences(corpus)
+    # The shipped engine's key holds the source files that compute scores.
+    monkeypatch.undo()
+    assert {Path(p).name for p in cache.ENGINE_SOURCES} == {
+        "corpus.py",
+        "text.py",
+        "facts.py",
+        "index.py",
+        "suspects.py",
+    }
