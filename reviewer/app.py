@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from rich.console import RenderableType
 from textual.app import App, SystemCommand
+from textual.driver import Driver
 from textual.screen import Screen
 
 from reviewer.core.corpus import Corpus
@@ -40,6 +42,24 @@ class ReviewerApp(App[None]):
         # Scoring may use worker processes; they must be set up before Textual captures stderr.
         # Sized from the text (documents are split into sentences later, in a worker).
         prepare_workers(sum(len(d.text) for d in corpus.documents) // BYTES_PER_CLAIM)
+
+    def get_driver_class(self) -> type[Driver]:
+        driver = super().get_driver_class()
+        if driver.__module__ == "textual.drivers.linux_driver":  # a terminal (not Windows, web)
+            from reviewer.driver import LeavingDriver
+
+            return LeavingDriver
+        return driver
+
+    def exit(
+        self, result: None = None, return_code: int = 0, message: RenderableType | None = None
+    ) -> None:
+        # Quitting need not wait for the terminal input thread's last polls (reviewer.driver;
+        # not imported here: it needs termios, which Windows lacks).
+        driver: object = getattr(self, "_driver", None)  # private in Textual; pinned exactly
+        if hasattr(driver, "leaving"):
+            driver.leaving = True
+        super().exit(result, return_code, message)
 
     def get_default_screen(self) -> Screen:
         if self.session is None:

@@ -70,3 +70,30 @@ def test_installed_reviewer_in_tmux(tmp_path: Path):
     for a in data["annotation"]:
         text = (SEEDS / a["doc"]).read_text(encoding="utf-8")
         assert text[a["start"] : a["end"]] == a["quote"]
+
+
+def test_quitting_gives_the_terminal_back_as_it_was(tmp_path: Path):
+    # Quitting no longer waits for Textual's input thread (reviewer.driver): the terminal
+    # must still come back in line mode with echo, off the alternate screen, and the shell
+    # must read the next keys typed, not a thread left polling.
+    (tmp_path / "seeds").symlink_to(SEEDS)
+    socket = f"reviewer-test-{tmp_path.name}"
+    env = f"XDG_STATE_HOME={tmp_path / 'state'} XDG_CACHE_HOME={tmp_path / 'cache'}"
+    stty = tmp_path / "stty.txt"
+    command = (
+        f"cd {shlex.quote(str(tmp_path))} && env {env} {shlex.quote(str(REVIEWER))} "
+        f"--annotator tt; stty -a > {shlex.quote(str(stty))}; echo LEFT-THE-APP; "
+        'read line; echo "got:$line"; sleep 30'
+    )
+    tmux(socket, "new-session", "-d", "-s", "r", "-x", "100", "-y", "30", command)
+    try:
+        wait_for(socket, lambda s: "suspects left" in s)
+        tmux(socket, "send-keys", "-t", "r", "q")
+        screen = wait_for(socket, lambda s: "LEFT-THE-APP" in s)
+        assert "suspects left" not in screen  # the app's screen is gone (alternate screen left)
+        tmux(socket, "send-keys", "-t", "r", "hello", "Enter")
+        wait_for(socket, lambda s: "got:hello" in s)
+    finally:
+        tmux(socket, "kill-server")
+    modes = stty.read_text().split()
+    assert "icanon" in modes and "echo" in modes and "isig" in modes
