@@ -13,7 +13,7 @@ from reviewer.core import navigation as nav
 from reviewer.core.corpus import load_corpus
 from reviewer.core.session import Session
 from reviewer.screens.review import ReviewScreen
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, write
 from tests.hostile.helpers import drawn_text
 
 
@@ -403,3 +403,31 @@ async def test_document_list_shows_progress_after_each_tag_without_relayout(tmp_
         await pilot.pause()
         assert f" 1/{claims}" in drawn_text(app)
     assert [a["label"] for a in on_disk(app)] == ["supported"]
+
+
+async def test_document_list_rows_are_as_tall_as_textual_measures_them(tmp_path: Path):
+    # The list counts each entry's rows from its text instead of rendering it
+    # (DocumentList._update_lines); the rows must be what Textual's own measure gives, or
+    # the highlight and the clicks land on the wrong document. Groups make one-line headers.
+    from reviewer.widgets.document_list import DocumentList
+
+    corpus = tmp_path / "corpus"
+    for group in ("a-group-whose-name-is-longer-than-the-list-is-wide", "b"):
+        for k in range(3):
+            name = f"{k:03d}_{'x' * 40 * k}.txt"
+            write(corpus / group / name, f"The bridge opened on Friday. It cost {k + 2} million.")
+    app = make_app(tmp_path, corpus)
+    for size in ((120, 40), (80, 24), (60, 20)):
+        async with app.run_test(size=size) as pilot:
+            await ready(pilot)
+            doc_list = app.screen.query_one(DocumentList)
+            room = doc_list.scrollable_content_region.width - doc_list._get_left_gutter_width()
+            room -= doc_list.get_component_styles("option-list--option").padding.width
+            measured = {
+                i: doc_list._get_visual(option).get_height(doc_list.styles, room)
+                for i, option in enumerate(doc_list.options)
+            }
+            assert doc_list._line_cache.heights == measured, size
+            assert set(measured.values()) == {1, 2}  # headers one row, documents two
+            assert "000_" in drawn_text(app)
+        app = make_app(tmp_path, corpus)
