@@ -113,11 +113,12 @@ class DocumentList(OptionList, can_focus=False):
         if not self._width:
             return
         options: list[Option] = []
+        colours = self._colours()  # once, not per entry (the theme is looked up through the app)
         for row in self._rows:
             if isinstance(row, str):
-                options.append(Option(self._header(row), disabled=True))
+                options.append(Option(self._header(row, colours), disabled=True))
             else:
-                options.append(Option(self._prompt(row, stats[row]), id=f"doc-{row}"))
+                options.append(Option(self._prompt(row, stats[row], colours), id=f"doc-{row}"))
         self.set_options(options)
 
     def _update_lines(self) -> None:
@@ -154,7 +155,7 @@ class DocumentList(OptionList, can_focus=False):
             self.virtual_size = virtual_size
             self._scroll_update(virtual_size)
 
-    def _header(self, group: str) -> Text:
+    def _header(self, group: str, colours: dict[str, Style] | None = None) -> Text:
         """A group's one-line header: its name (cut to fit), then its progress."""
         stats = [self._stats[i] for i in self._group_docs.get(group, ()) if i < len(self._stats)]
         tagged = sum(st.tagged for st in stats)
@@ -165,19 +166,23 @@ class DocumentList(OptionList, can_focus=False):
         width = max((self._width or 28) - 2, 12)
         title = fit(one_line(group) or "(top level)", max(width - len(progress) - 2, 6))
         text = Text(f"{'▸' if group in self.collapsed else '▾'} {title}", style="bold")
-        text.append(progress, style=self._colours()["done"] if known and tagged == claims else "")
+        done = (colours or self._colours())["done"]
+        text.append(progress, style=done if known and tagged == claims else "")
         return text
 
-    def _prompt(self, index: int, st: DocumentStats) -> Text:
+    def _prompt(
+        self, index: int, st: DocumentStats, colours: dict[str, Style] | None = None
+    ) -> Text:
         doc = self.corpus.documents[index]
         # Room for the scrollbar too: it appears after the entries are built and does not
         # resize the widget, so names fitted to the full width would wrap.
         width = max((self._width or 28) - 2, 12)
         name = fit(one_line(doc.id.rsplit("/", 1)[-1] if doc.group else doc.id), width)
         text = Text()
+        colours = colours or self._colours()
         if st.claims is None:  # not split into sentences yet
             text.append(name, style="bold")
-            text.append("\n  …", style=self._colours()["scoring"])
+            text.append("\n  …", style=colours["scoring"])
             return text
         text.append(name, style="bold" if st.tagged < st.claims else "dim")
         text.append("\n")
@@ -192,7 +197,6 @@ class DocumentList(OptionList, can_focus=False):
                 progress, extra = f"  {st.tagged}/{st.claims}", f" · {st.suspects_left} suspect"
             if len(progress) + len(extra) > width:
                 extra = f" !{st.suspects_left}"
-        colours = self._colours()
         text.append(progress, style=colours["done"] if done else "")
         text.append(extra, style=colours["scoring"] if not st.scored else colours["suspect"])
         return text
