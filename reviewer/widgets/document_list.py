@@ -137,15 +137,9 @@ class DocumentList(OptionList, can_focus=False):
         width = region.width - self._get_left_gutter_width()
         options = self.options
         if next_index < len(options):
-            room = width - self.get_component_styles("option-list--option").padding.width
+            room = self._room()
             for index, option in enumerate(options[next_index:], next_index):
-                prompt = option.prompt
-                parts = prompt.plain.split("\n") if isinstance(prompt, Text) else None
-                if parts is not None and all(cell_len(part) <= room for part in parts):
-                    height = len(parts)
-                else:
-                    height = self._get_visual(option).get_height(self.styles, room)  # type: ignore[arg-type]
-                height += option._divider
+                height = self._height(option, room) + option._divider
                 line_cache.index_to_line[index] = len(lines)
                 line_cache.heights[index] = height
                 lines.extend([(index, line_no) for line_no in range(height)])
@@ -154,6 +148,21 @@ class DocumentList(OptionList, can_focus=False):
         if virtual_size != self.virtual_size:
             self.virtual_size = virtual_size
             self._scroll_update(virtual_size)
+
+    def _room(self) -> int:
+        """The cells an entry's text has on a row: the list's width less its gutter and the
+        entry's padding, as OptionList lays it out."""
+        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        return width - self.get_component_styles("option-list--option").padding.width
+
+    def _height(self, option: Option, room: int) -> int:
+        """An entry's rows: its lines, when each fits the room (they are fitted when built);
+        otherwise as Textual measures it (wrapped)."""
+        prompt = option.prompt
+        parts = prompt.plain.split("\n") if isinstance(prompt, Text) else None
+        if parts is not None and all(cell_len(part) <= room for part in parts):
+            return len(parts)
+        return self._get_visual(option).get_height(self.styles, room)  # type: ignore[arg-type]
 
     def _header(self, group: str, colours: dict[str, Style] | None = None) -> Text:
         """A group's one-line header: its name (cut to fit), then its progress."""
@@ -249,12 +258,11 @@ class DocumentList(OptionList, can_focus=False):
             cache.discard(key)
         line = self._line_cache.index_to_line.get(row)
         height = self._line_cache.heights.get(row)
-        padding = self.get_component_styles("option-list--option").padding
-        width = self.scrollable_content_region.width - padding.width
+        room = self._room()
         if (
             line is None
-            or width <= 0  # hidden (the evidence panel has the screen): laid out when shown
-            or height != self._get_visual(option).get_height(self.styles, width)  # type: ignore[arg-type]
+            or room <= 0  # hidden (the evidence panel has the screen): laid out when shown
+            or height != self._height(option, room) + option._divider
         ):
             self._clear_caches()  # not laid out yet, or it now wraps differently: in full
             return
