@@ -118,13 +118,15 @@ def _print_grids(corpus: Corpus, tables: list[list[FactRow]], disputed_only: boo
             f"{counts[SINGLE]} from one document only"
         )
         grid = len(docs) <= _MAX_GRID_DOCS and console.width >= 40 + 14 * len(docs)
-        table = Table(title=title, expand=True, show_lines=False)
+        # Text, never a string: Rich reads a string title or header as markup, and group and
+        # file names may hold brackets ("a [red]one.txt").
+        table = Table(title=Text(title), expand=True, show_lines=False)
         table.add_column("fact", ratio=2, overflow="fold")
         table.add_column("", no_wrap=True)  # state
         if grid:
             prefix = f"{group}/" if group else ""
             for d in docs:
-                table.add_column(one_line(d.removeprefix(prefix)), ratio=1, overflow="fold")
+                table.add_column(Text(one_line(d.removeprefix(prefix))), ratio=1, overflow="fold")
         else:
             table.add_column("values (documents)", ratio=5, overflow="fold")
         for r in rows:

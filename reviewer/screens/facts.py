@@ -122,7 +122,8 @@ class FactsScreen(Screen[tuple[int, int] | None]):
         cell_width = max(10, min(18, (width - fact_width - 6) // max(len(self.docs), 1) - 2))
         self._cell_width = cell_width
         for d, name in zip(self.docs, shown, strict=True):
-            grid.add_column(name[:cell_width], width=cell_width, key=d.id)
+            # Text, not a string: DataTable reads a string label as markup ("a [red]x.txt").
+            grid.add_column(Text(name[:cell_width]), width=cell_width, key=d.id)
         self._cells_at.clear()
         for r, row in enumerate(rows):
             cells = [self._fact_text(row, fact_width), self._state_text(row)]

@@ -272,3 +272,16 @@ def test_facts_unknown_group_is_one_line_naming_the_groups(capsys, tmp_path: Pat
     assert main(["facts", "news", "--group", "flood", "--json"]) == 0
     (row,) = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert row["group"] == "flood" and row["disputed"]
+
+
+def test_facts_on_a_terminal_show_bracketed_names_as_written(capsys, tmp_path, monkeypatch):
+    # The rich grid's title and column headers are group and file names, never markup.
+    from reviewer.cli.facts import _print_grids
+
+    monkeypatch.setenv("COLUMNS", "160")
+    write(tmp_path / "[red]g" / "a [red]one.txt", "The Tarn-2 rover launched on Tuesday.")
+    write(tmp_path / "[red]g" / "b.txt", "The Tarn-8 rover launched on Tuesday.")
+    corpus = load_corpus([tmp_path]).corpus
+    _print_grids(corpus, list(corpus_facts(corpus)), False)
+    out = capsys.readouterr().out
+    assert "[red]g: " in out and "a [red]one" in out and "Tarn-8" in out

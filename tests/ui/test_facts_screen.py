@@ -9,6 +9,8 @@ from textual.widgets import DataTable
 
 from reviewer.screens.facts import FactsScreen
 from reviewer.screens.review import ReviewScreen
+from tests.conftest import write
+from tests.hostile.helpers import drawn_text
 from tests.ui.test_keys import make_app, on_disk, ready
 
 THURSDAY_DOC = "003_f5f94a018b5bb30d.txt"
@@ -141,3 +143,28 @@ async def test_a_tag_made_in_the_text_shows_in_the_grid(tmp_path: Path):
         first = row.cells[0]
         assert cell_plain(screen, 0, first.doc).endswith(" S")
         assert [a["label"] for a in on_disk(app)] == ["supported"]
+
+
+async def test_a_document_name_with_brackets_heads_its_column_as_written(tmp_path: Path):
+    # "a [red]one.txt" is a file name, not markup: the column must read "a [red]one", in the
+    # grid's own colours, and the grid's tag lands in the file.
+    corpus = tmp_path / "corpus" / "g"
+    write(corpus / "a [red]one.txt", "The [/b]Tarn-2 rover launched on Tuesday from Vesna.")
+    write(corpus / "b.txt", "The Tarn-2 rover lifted off on Tuesday from Vesna.")
+    write(corpus / "c.txt", "The Tarn-8 rover launched on Tuesday from Vesna.")
+    app = make_app(tmp_path, tmp_path / "corpus")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        screen = await open_table(pilot)
+        grid = screen.query_one(DataTable)
+        label = grid.columns[grid.ordered_columns[column_of(screen, "g/a [red]one.txt")].key].label
+        assert label.plain == "a [red]one" and not label.spans
+        assert "a [red]one" in drawn_text(app)
+        assert screen.rows[0].kind == "designation" and screen.rows[0].disputed
+        assert cell_plain(screen, 0, "g/c.txt") == "Tarn-8"
+        await to_column(pilot, screen, "g/c.txt")
+        await pilot.press("f")
+        await pilot.pause()
+    (tag,) = on_disk(app)
+    assert (tag["doc"], tag["label"]) == ("g/c.txt", "fabricated")
+    assert {e["doc"] for e in tag["evidence"]} == {"g/a [red]one.txt", "g/b.txt"}
