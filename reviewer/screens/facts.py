@@ -8,12 +8,15 @@ linked as evidence.
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
+from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.color import Color
 from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
@@ -139,13 +142,26 @@ class FactsScreen(Screen[tuple[int, int] | None]):
         title.append(
             f" · {counts[DISPUTED]} disputed · {counts[SINGLE]} from one document · "
             f"{len(rows)} facts in {len(self.docs)} documents",
-            style=text_style(self.app, "muted"),
+            style=self._style("muted"),
         )
         self._title(title)
         if rows:
             grid.cursor_coordinate = Coordinate(0, self._first_cell_column(0))
         grid.focus()
         self._show_detail()
+
+    def _style(self, name: str, *, bold: bool = False) -> Style:
+        """A theme colour readable where this screen draws text: the grid and the detail on
+        $surface, the title on $panel, the fact and state columns on $secondary-muted (a tint
+        over the surface)."""
+        grounds: list[Color] = []
+        for variable in ("surface", "panel", "secondary-muted"):
+            with contextlib.suppress(Exception):  # a theme without it: the theme background
+                colour = Color.parse(self.app.theme_variables[variable])
+                if colour.a < 1.0 and grounds:
+                    colour = grounds[0].blend(colour.with_alpha(1.0), colour.a)
+                grounds.append(colour)
+        return text_style(self.app, name, bold=bold, on=grounds)
 
     def _short_names(self) -> list[str]:
         prefix = f"{self.group}/" if self.group else ""
@@ -165,10 +181,10 @@ class FactsScreen(Screen[tuple[int, int] | None]):
     def _state_text(self, row: FactRow) -> Text:
         mark = STATE_MARK.get(row.state, "=")
         if row.state == DISPUTED:
-            return Text(mark, style=text_style(self.app, "error", bold=True))
+            return Text(mark, style=self._style("error", bold=True))
         if row.state == SINGLE:
-            return Text(mark, style=text_style(self.app, "warning", bold=True))
-        return Text(mark, style=text_style(self.app, "success"))
+            return Text(mark, style=self._style("warning", bold=True))
+        return Text(mark, style=self._style("success"))
 
     def _cell_text(self, row: FactRow, doc_id: str) -> Text:
         """The values a document gives, coloured by agreement: the odd one out in the error
@@ -184,11 +200,11 @@ class FactsScreen(Screen[tuple[int, int] | None]):
                 text.append("; ")
             shown.add(cell.value)
             if row.odd(cell):
-                style = text_style(self.app, "error", bold=True)
+                style = self._style("error", bold=True)
             elif row.state == SINGLE:
-                style = text_style(self.app, "warning")
+                style = self._style("warning")
             else:
-                style = text_style(self.app, "success")
+                style = self._style("success")
             text.append(one_line(cell.value), style=style)
             s = doc.sentence_at(cell.start) if doc is not None else None
             a = self.owner.session.get(doc, s) if doc is not None and s is not None else None
@@ -245,7 +261,7 @@ class FactsScreen(Screen[tuple[int, int] | None]):
         row, cell, doc = current
         t = Text()
         state_style = {DISPUTED: "error", SINGLE: "warning"}.get(row.state, "success")
-        t.append(STATE_WORDS[row.state], style=text_style(self.app, state_style, bold=True))
+        t.append(STATE_WORDS[row.state], style=self._style(state_style, bold=True))
         t.append(f" · {visible(row.fact)}: ")
         by_value: dict[str, list[str]] = {}
         for c in row.cells:
@@ -256,19 +272,19 @@ class FactsScreen(Screen[tuple[int, int] | None]):
             if k:
                 t.append(" · ")
             odd = any(row.odd(c) for c in row.cells if c.value == value)
-            t.append(one_line(value), style=text_style(self.app, "error" if odd else "success",
+            t.append(one_line(value), style=self._style("error" if odd else "success",
                                                         bold=True))  # fmt: skip
-            t.append(f" ({len(docs)})", style=text_style(self.app, "muted"))
+            t.append(f" ({len(docs)})", style=self._style("muted"))
         t.append("\n")
         if cell is None or doc is None:
             name = doc.id if doc is not None else "fact"
             t.append(
                 f"{visible(name)}: says nothing about this" if doc is not None else
                 "← → choose a document's value; enter opens its sentence",
-                style=text_style(self.app, "muted"),
+                style=self._style("muted"),
             )  # fmt: skip
         else:
-            t.append(f"{visible(doc.id)}: ", style=text_style(self.app, "muted"))
+            t.append(f"{visible(doc.id)}: ", style=self._style("muted"))
             before = cell.text[: cell.value_start - cell.start]
             value = cell.text[cell.value_start - cell.start : cell.value_end - cell.start]
             after = cell.text[cell.value_end - cell.start :]
@@ -278,12 +294,12 @@ class FactsScreen(Screen[tuple[int, int] | None]):
             s = doc.sentence_at(cell.start)
             a = self.owner.session.get(doc, s) if s is not None else None
             if a is not None:
-                t.append("  tagged ", style=text_style(self.app, "muted"))
+                t.append("  tagged ", style=self._style("muted"))
                 t.append(a.label, style=label_style(self.app, a.label))
             scored = self.owner.assessments.get((doc.id, cell.start))
             if scored is not None:
                 t.append(f"  engine: {scored.kind} {scored.score:.2f}",
-                         style=text_style(self.app, "muted"))  # fmt: skip
+                         style=self._style("muted"))  # fmt: skip
         detail.update(t)
 
     def scores_arrived(self) -> None:

@@ -116,3 +116,28 @@ async def test_headings_are_drawn_bold_and_claims_are_not(tmp_path: Path):
         assert headings and plain
         assert all(view._style_for(s.index).bold for s in headings if s.index != view.cursor)
         assert not any(view._style_for(s.index).bold for s in plain if s.index != view.cursor)
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_group_headers_notifications_and_the_fact_table_read_at_aa(
+    tmp_path: Path, theme: str
+):
+    # The seeds are one group without headers and raise no toast with a title: these were
+    # never measured, and drew at 3.25:1 (group headers) and 3.76:1 (a toast's title) in tmux.
+    from tests.conftest import write
+    from tests.ui.test_facts_screen import open_table
+
+    for group in ("rover", "bridge"):
+        write(tmp_path / "c" / group / "a.txt", "The Tarn-2 rover launched on Tuesday.")
+        write(tmp_path / "c" / group / "b.txt", "The Tarn-8 rover launched on Tuesday.")
+    app = make_app(tmp_path, tmp_path / "c")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = theme
+        await ready(pilot)
+        for severity in ("information", "warning", "error"):
+            app.notify("A message", title="Suspects done", severity=severity)  # type: ignore[arg-type]
+        await pilot.pause(0.3)
+        assert low_contrast_cells(app) == []
+        await open_table(pilot)
+        await pilot.pause()
+        assert low_contrast_cells(app) == []
