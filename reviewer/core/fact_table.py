@@ -550,7 +550,7 @@ def group_facts(docs: Sequence[Document]) -> list[FactRow]:
     was_enabled = gc.isenabled()
     gc.disable()  # many small objects, no cycles (as in the engine)
     try:
-        g = GroupIndex(docs)
+        g = GroupIndex(docs, word_order=False)
         forest = _Forest()
         nodes, of_fact = _nodes(g, forest)
         if len(docs) > 1:

@@ -6,7 +6,6 @@ The suspect engine (``suspects.py``) and the fact table (``fact_table.py``) both
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Container, Iterator, Sequence
@@ -59,6 +58,9 @@ def surface_of(u: Unit, toks: Sequence[Token]) -> str:
     return text[:-2] if text.endswith(("'s", "’s")) else text
 
 
+_NO_PAIRS: frozenset[str] = frozenset()
+
+
 def word_pairs(tokens: Sequence[Token]) -> frozenset[str]:
     return frozenset(f"{a.norm} {b.norm}" for a, b in zip(tokens, tokens[1:], strict=False))
 
@@ -66,7 +68,9 @@ def word_pairs(tokens: Sequence[Token]) -> frozenset[str]:
 class GroupIndex:
     """The index and statistics of one group, built once and shared by its sentences."""
 
-    def __init__(self, docs: Sequence[Document]) -> None:
+    def __init__(self, docs: Sequence[Document], word_order: bool = True) -> None:
+        """``word_order``: count adjacent word pairs (the engine's score weighs them; the fact
+        table does not, and skips the work)."""
         self.docs = docs
         self.n = len(docs)
         # Each claim is split into words once, for the group's lexicon and for its tokens.
@@ -84,7 +88,7 @@ class GroupIndex:
             for s, text, words in claims:
                 toks = tokenize(text, lexicon, cased, words)
                 norms = frozenset(t.norm for t in toks)
-                pairs = word_pairs(toks)
+                pairs = word_pairs(toks) if word_order else _NO_PAIRS
                 doc_norms[i] |= norms
                 doc_pairs[i] |= pairs
                 facts = facts_of(text, toks)
@@ -184,14 +188,16 @@ class GroupIndex:
         per_doc: dict[int, tuple[int, int]] = {}
         # sorted is stable, as most_common is, and sorts in C.
         counted = sorted(shared.items(), key=itemgetter(1), reverse=True)
+        # Documents are met most shared first, so in a dense group the first ``limit`` are
+        # the closest, and enough.
         for other, w in counted[: 3 * min(self.n, limit + 1)]:
             if lo <= other < hi:
                 continue
             d = unit_doc[other]
             if d not in per_doc:
                 per_doc[d] = (w, other)
-        if len(per_doc) > limit:  # a dense group: the closest documents are enough
-            per_doc = dict(heapq.nlargest(limit, per_doc.items(), key=lambda kv: kv[1][0]))
+                if len(per_doc) == limit:
+                    break
         best = []
         similarity = self.similarity
         for _, other in per_doc.values():
