@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 from rapidfuzz import fuzz
 
 from .corpus import Corpus, CorpusReader, Document
-from .facts import DESIGNATION, PERSON, QUANTITY, RELATED, SUPERLATIVE, Fact, aligned
+from .facts import DATE, DESIGNATION, PERSON, QUANTITY, RELATED, SUPERLATIVE, Fact, aligned
 from .index import GroupIndex, Unit, replacements
 from .jsonlines import jsonl_line
 from .parallel import (
@@ -433,8 +433,11 @@ def _self_aligned(g: GroupIndex, a: _Node, b: _Node) -> bool:
     similarity = partial(g.similarity, a.uid, b.uid)
     if not aligned(f, h, similarity):
         return False
-    # One role, two people, in one document is a contradiction on its face; two numbers or
+    # One role, two people, in one document is a contradiction on its face, and so are two
+    # days of one event ("launched on Tuesday", later "Saturday's launch"); two numbers or
     # dates sharing a context word are one fact only if their sentences are related too.
+    if f.kind == DATE and (f.about in h.context or h.about in f.context):
+        return True
     return f.kind == PERSON or similarity() >= RELATED
 
 

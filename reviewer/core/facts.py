@@ -41,7 +41,8 @@ class Fact(NamedTuple):
     start: int  # offsets in the sentence
     end: int
     context: frozenset[str]  # content words around it: what the value is about
-    about: str = ""  # a person's role as written ("Secretary of State")
+    about: str = ""  # a person's role as written ("Secretary of State"); the event a
+    # possessive date names ("Saturday's launch": "launch")
 
     @property
     def slot(self) -> tuple[str, str]:
@@ -85,6 +86,17 @@ def _context(
     return frozenset(t.norm for t in near if t.kind & kinds and not t.kind & (NUM | DAY | MONTH))
 
 
+def _event(sentence: str, tokens: Sequence[Token], i: int) -> str:
+    """The event a possessive date names ("Saturday's launch" -> "launch"): the word right
+    after it. Other dates leave it unsaid ("said on Saturday that it opened an inquiry")."""
+    t = tokens[i]
+    if i + 1 < len(tokens) and sentence.endswith(("'s", "’s"), t.start, t.end):
+        nxt = tokens[i + 1]
+        if nxt.kind == WORD and not sentence[t.end : nxt.start].strip():
+            return nxt.norm
+    return ""
+
+
 def facts_of(sentence: str, tokens: Sequence[Token]) -> list[Fact]:
     """The facts of one sentence, from its tokens (see ``text.tokenize``)."""
     out: list[Fact] = []
@@ -117,7 +129,18 @@ def facts_of(sentence: str, tokens: Sequence[Token]) -> list[Fact]:
             # The event a date belongs to is said in ordinary words ("parade", "dinner"); the
             # names around it are who was there, and the same people meet on many days.
             context = _context(tokens, i, i + 1, _DATE_REACH, _DATE_REACH, WORD)
-            out.append(Fact(DATE, unit, t.norm, surface, t.start, t.end, context))
+            out.append(
+                Fact(
+                    DATE,
+                    unit,
+                    t.norm,
+                    surface,
+                    t.start,
+                    t.end,
+                    context,
+                    _event(sentence, tokens, i),
+                )
+            )
         elif t.kind & NAME and "-" in t.norm:
             # A designation: its series is the slot, so "Tarn-8" disputes "Tarn-2" where the
             # words around them meet, and never "Helix-7".

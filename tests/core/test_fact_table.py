@@ -190,6 +190,24 @@ def test_an_event_told_in_another_tense_is_one_row():
     assert years.state == DISPUTED and set(years.docs) == {"d0.txt", "d1.txt", "d2.txt"}
 
 
+def test_a_document_that_gives_an_event_two_days_contradicts_itself():
+    # d2 says the launch was on Tuesday, then calls it "Saturday's launch": its Saturday
+    # disputes the others' Tuesday. The day a forum spoke on is another event: not compared.
+    rows = table(
+        "The rover launched on Tuesday from Vesna. The director said the launch went to plan.",
+        "A rocket carrying the rover lifted off on Tuesday. Its launch was flawless.",
+        "The agency launched the rover on Tuesday from Vesna. The safety forum said on "
+        "Thursday that it had opened an inquiry. The director called Saturday's launch "
+        "flawless.",
+    )
+    day = row_with(rows, "d2.txt", "Saturday")
+    assert day.state == DISPUTED and day.majority == "Tuesday"
+    assert [(c.doc, c.value) for c in day.cells if day.odd(c)] == [("d2.txt", "Saturday")]
+    assert {"d0.txt", "d1.txt"} <= set(day.docs)
+    inquiry = row_with(rows, "d2.txt", "Thursday")
+    assert inquiry.state == SINGLE and inquiry is not day
+
+
 def test_a_quote_and_its_speaker():
     said = '"This bridge joins a town that the river has split," said Helen Ashdown.'
     rows = table(
