@@ -258,8 +258,10 @@ class DocumentView(ScrollView, can_focus=False):
             self._styles: dict[tuple[object, ...], Style] = {}
         return pal
 
-    def _style_for(self, index: int | None) -> Style:
-        pal = self._palette()
+    def _style_for(self, index: int | None, pal: Palette | None = None) -> Style:
+        """The style of sentence ``index``; ``pal``: the palette, when the caller has it (a
+        row asks once, not for each of its pieces: finding the background walks the DOM)."""
+        pal = pal or self._palette()
         if index is None or self.document is None:
             return self._cached(("text", None, False), pal)
         doc = self.document
@@ -349,6 +351,6 @@ class DocumentView(ScrollView, can_focus=False):
             # Controls become visible one for one (an ESC in a document must not reach the
             # terminal); a tab is one cell wide here, like every other character.
             piece = visible(text[pos:stop]).replace("\t", " ")
-            segments.append(Segment(piece, self._style_for(idx)))
+            segments.append(Segment(piece, self._style_for(idx, pal)))
             pos = stop
         return Strip(segments).extend_cell_length(width, base)
