@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 import shutil
 import subprocess
 import sys
 import time
 import tomllib
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -97,3 +99,61 @@ def test_quitting_gives_the_terminal_back_as_it_was(tmp_path: Path):
         tmux(socket, "kill-server")
     modes = stty.read_text().split()
     assert "icanon" in modes and "echo" in modes and "isig" in modes
+
+
+_LEAD = re.compile(r"((?:\x1b\[[0-9;]*m)*)")
+_BG = re.compile(r"(?:^|;)48;(5;\d+|2;\d+;\d+;\d+)")
+_SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _list_backgrounds(screen: str) -> dict[str, str]:
+    """The document list's entries as the terminal shows them: name prefix ("002") -> the
+    background its name row is drawn on."""
+    out = {}
+    for line in screen.splitlines():
+        plain = _SGR.sub("", line)
+        if plain[:3].isdigit() and ".txt" in plain[:30]:
+            lead = _LEAD.match(line).group(1)  # type: ignore[union-attr]
+            backgrounds = [m.group(1) for s in lead.split("\x1b[") for m in _BG.finditer(s)]
+            out[plain[:3]] = backgrounds[-1] if backgrounds else "default"
+    return out
+
+
+def test_moving_between_documents_lights_one_entry_on_the_terminal(tmp_path: Path):
+    # The list repaints only the entries the highlight leaves and reaches. A snapshot renders
+    # the whole screen afresh and cannot see an entry left lit: the terminal can.
+    (tmp_path / "seeds").symlink_to(SEEDS)
+    socket = f"reviewer-test-{tmp_path.name}"
+    env = f"XDG_STATE_HOME={tmp_path / 'state'} XDG_CACHE_HOME={tmp_path / 'cache'}"
+    command = (
+        f"cd {shlex.quote(str(tmp_path))} && env {env} {shlex.quote(str(REVIEWER))} --annotator tt"
+    )
+    tmux(socket, "new-session", "-d", "-s", "r", "-x", "120", "-y", "40", command)
+
+    def lit(screen: str) -> set[str]:
+        backgrounds = _list_backgrounds(screen)
+        if len(backgrounds) != 5:
+            return set()
+        usual = Counter(backgrounds.values()).most_common(1)[0][0]
+        return {name for name, bg in backgrounds.items() if bg != usual}
+
+    def shown(expected: str) -> None:
+        deadline = time.monotonic() + 20
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = tmux(socket, "capture-pane", "-e", "-p", "-t", "r")
+            if lit(screen) == {expected}:
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"lit {lit(screen)}, wanted {expected}: {_list_backgrounds(screen)}")
+
+    try:
+        wait_for(socket, lambda s: "suspects left" in s)
+        shown("000")
+        for expected in ("001", "002", "003"):
+            tmux(socket, "send-keys", "-t", "r", "Tab")
+            shown(expected)
+        tmux(socket, "send-keys", "-t", "r", "BTab")
+        shown("002")
+    finally:
+        tmux(socket, "kill-server")

@@ -431,3 +431,35 @@ async def test_document_list_rows_are_as_tall_as_textual_measures_them(tmp_path:
             assert set(measured.values()) == {1, 2}  # headers one row, documents two
             assert "000_" in drawn_text(app)
         app = make_app(tmp_path, corpus)
+
+
+async def test_the_current_document_stays_in_view_and_the_list_scrolls_by_half_screens(
+    tmp_path: Path,
+):
+    # Moving down a long list: the current document is always on screen; the list stays put
+    # while it is, and when it would leave, the list brings it to the middle, so the next
+    # half screen of moves does not scroll (a scroll repaints every row of the list).
+    from reviewer.widgets.document_list import DocumentList
+
+    corpus = tmp_path / "corpus"
+    for k in range(40):
+        write(corpus / f"{k:03d}.txt", f"The bridge opened on Friday. It cost {k + 2} million.")
+    app = make_app(tmp_path, corpus)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await ready(pilot)
+        doc_list = screen.query_one(DocumentList)
+        view = doc_list.scrollable_content_region.height
+        scrolls = []
+        for k in range(1, 30):
+            await pilot.press("tab")
+            await pilot.pause()
+            assert screen.doc_index == k
+            y = doc_list._line_cache.index_to_line[doc_list.highlighted]
+            top = round(doc_list.scroll_offset.y)
+            assert top <= y and y + 2 <= top + view, (k, y, top)  # on screen, both rows
+            if not scrolls or scrolls[-1] != top:
+                scrolls.append(top)
+            assert f"{k:03d}.txt" in drawn_text(app)
+        # Scrolled a few times, each time to put the entry in the middle (not one row a move).
+        assert 1 < len(scrolls) <= 1 + 2 * 29 // (view // 2 - 1), scrolls
+        assert all(b - a >= view // 2 - 2 for a, b in zip(scrolls[1:], scrolls[2:], strict=False))
