@@ -102,6 +102,18 @@ class DocumentList(OptionList, can_focus=False):
                 self.call_later(self.scroll_to_highlight)
         return super().render_line(y)
 
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        """Entries carry their progress colours, chosen for the theme they were built in:
+        build them again, or a light theme shows dark-theme yellow on grey (1.1:1)."""
+        if self._width:
+            highlighted = self.highlighted
+            self.populate(self._stats)
+            if highlighted is not None:
+                self.highlighted = highlighted
+
     def watch_highlighted(self, highlighted: int | None) -> None:
         super().watch_highlighted(highlighted)
         cache = self._line_cache

@@ -16,7 +16,7 @@ from textual.color import Color
 from reviewer.screens.review import ReviewScreen
 from reviewer.widgets.document_view import DocumentView
 from reviewer.widgets.palette import contrast, luminance, worst_contrast
-from tests.hostile.helpers import drawn_segments
+from tests.hostile.helpers import drawn_segments, drawn_text
 from tests.ui.test_keys import make_app, ready
 
 
@@ -61,6 +61,29 @@ async def test_every_text_cell_reads_at_aa(tmp_path: Path, theme: str, size: tup
         await pilot.press("j")  # the cursor on a tagged sentence, the panel showing evidence
         await pilot.pause()
         assert low_contrast_cells(app) == []
+
+
+@pytest.mark.parametrize(
+    ("first", "then"), [("textual-dark", "textual-light"), ("textual-light", "textual-dark")]
+)
+async def test_switching_the_theme_while_reviewing_keeps_every_cell_at_aa(
+    tmp_path: Path, first: str, then: str
+):
+    # The document list's entries carry colours chosen for the theme they were built in: a
+    # switch from the palette (ctrl+p, "theme") must rebuild them (dark yellow on light grey
+    # read at 1.13:1 in tmux).
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.theme = first
+        await ready(pilot)
+        await pilot.press("f", "tab")
+        await pilot.pause()
+        assert low_contrast_cells(app) == []
+        app.theme = then
+        await pilot.pause()
+        await pilot.pause()
+        assert low_contrast_cells(app) == []
+        assert "1/33" in drawn_text(app)  # the tag shows in its entry, rebuilt
 
 
 @pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
