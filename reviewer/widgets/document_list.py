@@ -62,6 +62,7 @@ class DocumentList(OptionList, can_focus=False):
         self._stats: list[DocumentStats] = []
         self._width = 0
         self._wanted: int | None = None  # row to highlight once the list is first built
+        self._lit: int | None = None  # the row drawn highlighted (repainted when it moves)
 
     def _lay_out_rows(self) -> None:
         """Rows depend on the groups (and which are collapsed), not on the width. A string is a
@@ -109,15 +110,12 @@ class DocumentList(OptionList, can_focus=False):
         """Entries carry their progress colours, chosen for the theme they were built in:
         build them again, or a light theme shows dark-theme yellow on grey (1.1:1)."""
         if self._width:
-            highlighted = self.highlighted
-            self.populate(self._stats)
-            if highlighted is not None:
-                self.highlighted = highlighted
+            self._rebuild()
 
     def watch_highlighted(self, highlighted: int | None) -> None:
         super().watch_highlighted(highlighted)
         cache = self._line_cache
-        for row in {getattr(self, "_lit", None), highlighted}:
+        for row in {self._lit, highlighted}:
             line = cache.index_to_line.get(row) if row is not None else None
             if row is not None and line is not None:
                 self.refresh_lines(line, cache.heights[row])
@@ -155,11 +153,15 @@ class DocumentList(OptionList, can_focus=False):
     def on_resize(self) -> None:
         width = self.scrollable_content_region.width
         if width != self._width and self._stats:
-            highlighted = self.highlighted if self._width else self._wanted
-            self.populate(self._stats)
-            if highlighted is not None:
-                self.highlighted = highlighted
-                self.scroll_to_highlight()
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        """Build the entries again (another width or theme), the highlight kept in view."""
+        highlighted = self.highlighted if self._width else self._wanted
+        self.populate(self._stats)
+        if highlighted is not None:
+            self.highlighted = highlighted
+            self.scroll_to_highlight()
 
     def populate(self, stats: list[DocumentStats]) -> None:
         """Show these stats; before the first layout (width unknown) only keep them: building

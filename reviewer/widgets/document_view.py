@@ -261,7 +261,8 @@ class DocumentView(ScrollView, can_focus=False):
     def _style_for(self, index: int | None, pal: Palette | None = None) -> Style:
         """The style of sentence ``index``; ``pal``: the palette, when the caller has it (a
         row asks once, not for each of its pieces: finding the background walks the DOM)."""
-        pal = pal or self._palette()
+        if pal is None:
+            pal = self._palette()
         if index is None or self.document is None:
             return self._cached(("text", None, False), pal)
         doc = self.document
