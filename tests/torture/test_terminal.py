@@ -29,25 +29,37 @@ def tmux(socket: str, *args: str) -> str:
     ).stdout
 
 
-def wait_for(socket: str, predicate, timeout: float = 20.0) -> str:
+def wait_for(socket: str, predicate, timeout: float = 20.0, colours: bool = False) -> str:
+    """The screen once ``predicate`` holds for it; ``colours``: with its escape sequences."""
     deadline = time.monotonic() + timeout
     screen = ""
+    capture = (
+        ["capture-pane", "-e", "-p", "-t", "r"] if colours else ["capture-pane", "-p", "-t", "r"]
+    )
     while time.monotonic() < deadline:
-        screen = tmux(socket, "capture-pane", "-p", "-t", "r")
+        screen = tmux(socket, *capture)
         if predicate(screen):
             return screen
         time.sleep(0.1)
     raise AssertionError(f"timed out; the screen was:\n{screen}")
 
 
-def test_installed_reviewer_in_tmux(tmp_path: Path):
+def start_on_seeds(tmp_path: Path, size: tuple[int, int] = (120, 40), then: str = "") -> str:
+    """The installed reviewer on the seeds, annotator tt, in a tmux server of its own (its
+    state and cache in ``tmp_path``), followed by the shell commands ``then``: the socket."""
     (tmp_path / "seeds").symlink_to(SEEDS)
     socket = f"reviewer-test-{tmp_path.name}"
     env = f"XDG_STATE_HOME={tmp_path / 'state'} XDG_CACHE_HOME={tmp_path / 'cache'}"
     command = (
         f"cd {shlex.quote(str(tmp_path))} && env {env} {shlex.quote(str(REVIEWER))} --annotator tt"
+        + then
     )
-    tmux(socket, "new-session", "-d", "-s", "r", "-x", "120", "-y", "40", command)
+    tmux(socket, "new-session", "-d", "-s", "r", "-x", str(size[0]), "-y", str(size[1]), command)
+    return socket
+
+
+def test_installed_reviewer_in_tmux(tmp_path: Path):
+    socket = start_on_seeds(tmp_path)
     try:
         screen = wait_for(socket, lambda s: "suspects left" in s)  # scored and drawn
         assert "000_3a2d618653cc8c15.txt" in screen and "0/187 tagged" in screen
@@ -78,16 +90,13 @@ def test_quitting_gives_the_terminal_back_as_it_was(tmp_path: Path):
     # Quitting no longer waits for Textual's input thread (reviewer.driver): the terminal
     # must still come back in line mode with echo, off the alternate screen, and the shell
     # must read the next keys typed, not a thread left polling.
-    (tmp_path / "seeds").symlink_to(SEEDS)
-    socket = f"reviewer-test-{tmp_path.name}"
-    env = f"XDG_STATE_HOME={tmp_path / 'state'} XDG_CACHE_HOME={tmp_path / 'cache'}"
     stty = tmp_path / "stty.txt"
-    command = (
-        f"cd {shlex.quote(str(tmp_path))} && env {env} {shlex.quote(str(REVIEWER))} "
-        f"--annotator tt; stty -a > {shlex.quote(str(stty))}; echo LEFT-THE-APP; "
-        'read line; echo "got:$line"; sleep 30'
+    socket = start_on_seeds(
+        tmp_path,
+        (100, 30),
+        f"; stty -a > {shlex.quote(str(stty))}; echo LEFT-THE-APP; "
+        'read line; echo "got:$line"; sleep 30',
     )
-    tmux(socket, "new-session", "-d", "-s", "r", "-x", "100", "-y", "30", command)
     try:
         wait_for(socket, lambda s: "suspects left" in s)
         tmux(socket, "send-keys", "-t", "r", "q")
@@ -122,13 +131,7 @@ def _list_backgrounds(screen: str) -> dict[str, str]:
 def test_moving_between_documents_lights_one_entry_on_the_terminal(tmp_path: Path):
     # The list repaints only the entries the highlight leaves and reaches. A snapshot renders
     # the whole screen afresh and cannot see an entry left lit: the terminal can.
-    (tmp_path / "seeds").symlink_to(SEEDS)
-    socket = f"reviewer-test-{tmp_path.name}"
-    env = f"XDG_STATE_HOME={tmp_path / 'state'} XDG_CACHE_HOME={tmp_path / 'cache'}"
-    command = (
-        f"cd {shlex.quote(str(tmp_path))} && env {env} {shlex.quote(str(REVIEWER))} --annotator tt"
-    )
-    tmux(socket, "new-session", "-d", "-s", "r", "-x", "120", "-y", "40", command)
+    socket = start_on_seeds(tmp_path)
 
     def lit(screen: str) -> set[str]:
         backgrounds = _list_backgrounds(screen)
@@ -138,14 +141,7 @@ def test_moving_between_documents_lights_one_entry_on_the_terminal(tmp_path: Pat
         return {name for name, bg in backgrounds.items() if bg != usual}
 
     def shown(expected: str) -> None:
-        deadline = time.monotonic() + 20
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = tmux(socket, "capture-pane", "-e", "-p", "-t", "r")
-            if lit(screen) == {expected}:
-                return
-            time.sleep(0.1)
-        raise AssertionError(f"lit {lit(screen)}, wanted {expected}: {_list_backgrounds(screen)}")
+        wait_for(socket, lambda screen: lit(screen) == {expected}, colours=True)
 
     try:
         wait_for(socket, lambda s: "suspects left" in s)
