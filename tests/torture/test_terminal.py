@@ -110,21 +110,42 @@ def test_quitting_gives_the_terminal_back_as_it_was(tmp_path: Path):
     assert "icanon" in modes and "echo" in modes and "isig" in modes
 
 
-_LEAD = re.compile(r"((?:\x1b\[[0-9;]*m)*)")
-_BG = re.compile(r"(?:^|;)48;(5;\d+|2;\d+;\d+;\d+)")
-_SGR = re.compile(r"\x1b\[[0-9;]*m")
+_LEAD = re.compile(r"(?:\x1b\[[0-9;]*m)*")
+_SGR = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+def _background(bg: str, sequences: str) -> str:
+    """The background after the SGR ``sequences``, starting from ``bg``: "5;N" (256 colours),
+    "2;R;G;B" or "default". tmux writes only what changes from the cell before, across line
+    ends too, so the state is carried from line to line."""
+    for params in _SGR.findall(sequences):
+        parts = params.split(";")
+        i = 0
+        while i < len(parts):
+            p = parts[i]
+            if p in ("", "0", "49"):
+                bg = "default"
+            elif p in ("38", "48", "58"):  # a colour: its arguments are not attributes
+                n = 2 if parts[i + 1 : i + 2] == ["5"] else 4
+                if p == "48":
+                    bg = ";".join(parts[i + 1 : i + 1 + n])
+                i += n
+            i += 1
+    return bg
 
 
 def _list_backgrounds(screen: str) -> dict[str, str]:
     """The document list's entries as the terminal shows them: name prefix ("002") -> the
     background its name row is drawn on."""
     out = {}
+    bg = "default"
     for line in screen.splitlines():
+        lead = _LEAD.match(line).group()  # type: ignore[union-attr]
+        bg = _background(bg, lead)
         plain = _SGR.sub("", line)
         if plain[:3].isdigit() and ".txt" in plain[:30]:
-            lead = _LEAD.match(line).group(1)  # type: ignore[union-attr]
-            backgrounds = [m.group(1) for s in lead.split("\x1b[") for m in _BG.finditer(s)]
-            out[plain[:3]] = backgrounds[-1] if backgrounds else "default"
+            out[plain[:3]] = bg
+        bg = _background(bg, line[len(lead) :])
     return out
 
 
