@@ -324,7 +324,7 @@ _new = tuple.__new__
 
 def split_words(sentence: str) -> Words:
     """The word pieces of a sentence: what ``tokenize`` classifies."""
-    return [(m.group(), *m.span()) for m in _TOKEN.finditer(sentence)]
+    return [(m[0], m.start(), m.end()) for m in _TOKEN.finditer(sentence)]
 
 
 def tokenize(
@@ -348,6 +348,14 @@ def tokenize(
     pending: Token | None = None  # a number waiting for its unit (the next content word)
     for i, (word, s, e) in enumerate(raw):
         first = word[0]
+        if pending is None and cased and first.islower():
+            # Most words of prose: lower case, no number waiting for them. What they are
+            # depends on the word alone, and is looked up.
+            plain = _plain_word(word)
+            if plain is not _CONTEXT:
+                if plain is not None:
+                    out.append(_new(Token, (plain[0], s, e, plain[1], "")))
+                continue
         if first.isdigit():
             pending = None
             if ":" in word:
@@ -471,13 +479,7 @@ def tokenize(
                 kind = NAME
         elif not cased and _bare(lower) in lexicon.names and lower not in lexicon.lower:
             kind = NAME
-        if lower in SUPERLATIVE_WORDS or (
-            len(lower) > 5
-            and lower.endswith("est")
-            and lower not in _NOT_SUPERLATIVE
-            and kind == WORD
-        ):
-            kind |= SUPER
+        kind = _superlative(lower, kind)
         if (
             pending is not None
             and kind & (WORD | ROLE)
@@ -500,6 +502,41 @@ def tokenize(
 
 
 _PHRASE_END = re.compile(r"[:;,()\[\]!?]")
+_CONTEXT = ("", 0)  # a word whose token depends on the words around it
+
+
+@lru_cache(maxsize=200_000)
+def _plain_word(word: str) -> tuple[str, int] | None:
+    """What ``tokenize`` makes of a word written in lower case in a cased document when no
+    number waits for a unit: (norm, kind), None for a stop word, ``_CONTEXT`` when the words
+    around it decide (numbers, scales, contractions). The same rules, in the same order, as
+    its loop."""
+    lower = word.lower()
+    if lower in STOPWORDS and lower not in MONTHS:
+        return None
+    if (
+        lower in SCALES
+        or lower in CARDINALS
+        or lower in ORDINALS
+        or "'" in lower
+        or "’" in lower
+        or "-" in word
+        or lower in MONTHS
+    ):
+        return _CONTEXT
+    if len(lower) < 2:
+        return None
+    base = stem(lower)
+    return base, _superlative(lower, DAY if base in WEEKDAYS else ROLE if base in ROLES else WORD)
+
+
+def _superlative(lower: str, kind: int) -> int:
+    """``kind`` marked SUPER when the word is a superlative ("largest", "first")."""
+    if lower in SUPERLATIVE_WORDS or (
+        len(lower) > 5 and lower.endswith("est") and lower not in _NOT_SUPERLATIVE and kind == WORD
+    ):
+        return kind | SUPER
+    return kind
 
 
 def _number_follows(raw: list[tuple[str, int, int]], i: int) -> bool:

@@ -84,3 +84,45 @@ def test_store_round_trips_any_unicode_exactly(tmp_path_factory, quote, note, do
     )
     Store(path, "ana", "c").save([a])
     assert load(path).annotations == (a,)
+
+
+# Words whose tokens depend on what is around them, or that are easy to get wrong: numbers
+# and their units, scales, months that are also verbs, weekdays, roles, superlatives,
+# contractions, and lower-case words of other scripts.
+_TRICKY = (
+    "12 4 three third million may march friday minister president largest latest interest "
+    "don't it's visitors' day-long troops other the a x ß élan ǆemal"
+).split()
+_sentence_words = st.lists(
+    st.sampled_from(_TRICKY) | st.from_regex(r"[a-zA-Z][a-z]{0,8}", fullmatch=True),
+    min_size=1,
+    max_size=14,
+)
+
+
+def _both_ways(monkeypatch, sentence: str, cased: bool):
+    """tokenize with ``_plain_word`` looking words up, and with every word sent through the
+    full rules instead."""
+    from reviewer.core import text
+
+    lexicon = text.Lexicon(frozenset({"belmont", "may"}), frozenset({"march"}))
+    fast = text.tokenize(sentence, lexicon, cased)
+    with monkeypatch.context() as m:
+        m.setattr(text, "_plain_word", lambda word: text._CONTEXT)
+        full = text.tokenize(sentence, lexicon, cased)
+    return fast, full
+
+
+@SETTINGS
+@given(words=_sentence_words, cased=st.booleans())
+def test_looked_up_lower_case_words_tokenise_as_the_full_rules_do(monkeypatch, words, cased):
+    fast, full = _both_ways(monkeypatch, " ".join(words) + ".", cased)
+    assert fast == full
+
+
+def test_each_tricky_word_tokenises_as_the_full_rules_do_wherever_it_stands(monkeypatch):
+    for word in _TRICKY:
+        for sentence in (f"{word}", f"the {word} said", f"Belmont {word}", f"12 {word} left"):
+            for cased in (True, False):
+                fast, full = _both_ways(monkeypatch, sentence, cased)
+                assert fast == full, (sentence, cased)
