@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Container, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from operator import itemgetter
 
 from rapidfuzz.distance import Levenshtein
 
@@ -87,12 +86,12 @@ class GroupIndex:
         for i, (cased, claims) in enumerate(split):
             for s, text, words in claims:
                 toks = tokenize(text, lexicon, cased, words)
-                norms = frozenset(t.norm for t in toks)
+                norm_list = [t.norm for t in toks]
+                norms = frozenset(norm_list)
                 pairs = word_pairs(toks) if word_order else _NO_PAIRS
                 doc_norms[i] |= norms
                 doc_pairs[i] |= pairs
                 facts = facts_of(text, toks)
-                norm_list = [t.norm for t in toks]
                 names_roles = frozenset(t.norm for t in toks if t.kind & (NAME | ROLE))
                 bare = frozenset(t.norm for t in toks if t.kind & NUM and not t.unit)
                 unit = Unit(i, s, text, toks, norms, facts, norm_list, names_roles, bare, pairs)
@@ -160,6 +159,19 @@ class GroupIndex:
             sim = self._similarity[key] = cosine(self.units[a], self.units[b], self.idf)
         return sim
 
+    def similarities(self, pairs: Iterable[tuple[int, int]]) -> list[float]:
+        """``similarity`` of each pair of units: one call for a batch, the cache looked up
+        and filled inline (the fact table weighs thousands of pairs)."""
+        cache, stride, units, idf = self._similarity, self._stride, self.units, self.idf
+        out = []
+        for a, b in pairs:
+            key = a * stride + b if a < b else b * stride + a
+            sim = cache.get(key)
+            if sim is None:
+                sim = cache[key] = cosine(units[a], units[b], idf)
+            out.append(sim)
+        return out
+
     def candidates(self, uid: int, limit: int = MAX_CANDIDATES) -> list[tuple[float, int]]:
         """(similarity, unit id) of the best sentence in each other document, best first;
         at most ``limit`` documents (those sharing the most rare words) are compared."""
@@ -167,43 +179,40 @@ class GroupIndex:
         # Rarest first, ties by token: two stable C-level sorts instead of a Python key.
         rare = sorted(sorted(u.norms), key=self.posting_len.__getitem__)
         # How many of the sentence's rarest words each other sentence shares: counted in C.
-        shared: Counter[int] = Counter()
-        walked = used = 0
+        walk: list[int] = []
+        used = 0
         for t in rare:
             plist = self.postings[t]
             if len(plist) <= 1:
                 continue  # only this sentence uses it
-            if walked + len(plist) > POSTING_BUDGET and used:
+            if len(walk) + len(plist) > POSTING_BUDGET and used:
                 break
-            shared.update(plist)
-            walked += len(plist)
+            walk += plist
             used += 1
             if used >= CANDIDATE_TOKENS:
                 break
+        shared = Counter(walk)  # one count in C over every posting walked
         # The sentence of each other document that shares the most; a document's own
         # sentences are one range of ids. Counted in a fixed order, ties kept first: the same
         # every run. Only the best few overall are looked at per document.
         lo, hi = self.doc_range[u.doc]
         unit_doc = self.unit_doc
-        per_doc: dict[int, tuple[int, int]] = {}
-        # sorted is stable, as most_common is, and sorts in C.
-        counted = sorted(shared.items(), key=itemgetter(1), reverse=True)
+        per_doc: dict[int, int] = {}
+        # sorted is stable, as most_common is, and sorts in C (the ids alone: no pairs built).
+        counted = sorted(shared, key=shared.__getitem__, reverse=True)
         # Documents are met most shared first, so in a dense group the first ``limit`` are
         # the closest, and enough.
-        for other, w in counted[: 3 * min(self.n, limit + 1)]:
+        for other in counted[: 3 * min(self.n, limit + 1)]:
             if lo <= other < hi:
                 continue
             d = unit_doc[other]
             if d not in per_doc:
-                per_doc[d] = (w, other)
+                per_doc[d] = other
                 if len(per_doc) == limit:
                     break
-        best = []
-        similarity = self.similarity
-        for _, other in per_doc.values():
-            sim = similarity(uid, other)
-            if sim:
-                best.append((sim, other))
+        others = list(per_doc.values())
+        sims = self.similarities([(uid, other) for other in others])
+        best = [(sim, other) for sim, other in zip(sims, others, strict=True) if sim]
         return sorted(best, key=lambda x: (-x[0], x[1]))
 
     def unit_alignments(self, uid: int) -> list[list[tuple[int, int]]]:
