@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz
@@ -145,6 +146,8 @@ class _Node(NamedTuple):
 
 
 _LATER = -1.0  # an alignment's strength, computed only if a row has to be split
+_ENDS = itemgetter(0, 1)  # an alignment's two nodes
+_STRENGTH = itemgetter(2)
 
 
 class _Forest:
@@ -172,7 +175,13 @@ class _Forest:
         self.edges.append((a, b, strength))
 
     def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
+        parent = self.parent
+        # Most nodes sit one step from their root: that case without a call.
+        ra, rb = parent[a], parent[b]
+        if parent[ra] != ra:
+            ra = self.find(ra)
+        if parent[rb] != rb:
+            rb = self.find(rb)
         if ra != rb:
             # The smaller id is the root: rows come out the same whatever the order of unions.
             if rb < ra:
@@ -233,13 +242,15 @@ def _speaker(u: Unit, start: int, end: int) -> tuple[str, str, int, int]:
     return best[1], best[2], best[3], best[4]
 
 
-def _nodes(g: GroupIndex, forest: _Forest) -> tuple[list[_Node], dict[tuple[int, int], int]]:
-    """Every fact of every claim as a node, and the aligned ones joined."""
+def _nodes(g: GroupIndex, forest: _Forest) -> tuple[list[_Node], list[int]]:
+    """Every fact of every claim as a node, and the aligned ones joined. Also the node of
+    each unit's first fact: fact ``k`` of unit ``uid`` is node ``first[uid] + k``."""
     nodes: list[_Node] = []
-    of_fact: dict[tuple[int, int], int] = {}
+    first: list[int] = []
     for uid, u in enumerate(g.units):
+        first.append(len(nodes))
         for k, f in enumerate(u.facts):
-            of_fact[(uid, k)] = forest.add()
+            forest.add()
             # A superlative is a claim of its own ("largest trading partner", "largest
             # buyer"): documents that make it agree, whatever word follows it.
             norm = f.unit if f.kind == SUPERLATIVE else f.value
@@ -249,23 +260,25 @@ def _nodes(g: GroupIndex, forest: _Forest) -> tuple[list[_Node], dict[tuple[int,
             nodes.append(
                 _Node(uid, f.kind, _fact_name(f), f.surface, norm, f.start, end, f.context, k)
             )
-    joined: set[tuple[int, int]] = set()
+    joined: set[int] = set()  # pairs of nodes, smaller first, as one number
+    stride = len(nodes)
+    union, edges = forest.union, forest.edges
     for uid in range(len(g.units)):
+        mine = first[uid]
         for k, found in enumerate(g.unit_alignments(uid)):
-            node = of_fact[(uid, k)]
+            node = mine + k
             for other, j in found:
-                theirs = of_fact[(other, j)]
-                pair = (node, theirs) if node < theirs else (theirs, node)
+                theirs = first[other] + j
+                pair = node * stride + theirs if node < theirs else theirs * stride + node
                 if pair in joined:
                     continue  # found from both sides
                 joined.add(pair)
-                forest.join(node, theirs, _LATER)
-    return nodes, of_fact
+                union(node, theirs)
+                edges.append((node, theirs, _LATER))
+    return nodes, first
 
 
-def _replaced(
-    g: GroupIndex, nodes: list[_Node], forest: _Forest, of_fact: dict[tuple[int, int], int]
-) -> None:
+def _replaced(g: GroupIndex, nodes: list[_Node], forest: _Forest, first: list[int]) -> None:
     """Names and numbers replaced in place in near-paraphrases ("said Helen Ashdown" / "said
     Margaret Quill"): the engine's token alignment, as rows."""
     at: dict[tuple[int, int], int] = {}  # (unit id, offset in sentence) -> node
@@ -274,7 +287,7 @@ def _replaced(
         u = g.units[uid]
         for k, f in enumerate(u.facts):  # a detail that is a fact already is that fact's node
             if f.start <= toks[0].start < f.end or toks[0].start <= f.start < toks[-1].end:
-                return of_fact[(uid, k)]
+                return first[uid] + k
         key = (uid, toks[0].start)
         if key not in at:
             at[key] = forest.add()
@@ -441,13 +454,24 @@ def _self_aligned(g: GroupIndex, a: _Node, b: _Node) -> bool:
     return f.kind == PERSON or similarity() >= RELATED
 
 
-def _strength(g: GroupIndex, a: _Node, b: _Node) -> float:
-    """How surely two aligned facts speak of the same thing: how alike their sentences are,
-    and how many context words they share."""
-    sim = g.similarity(a.uid, b.uid)
-    # Between equally good alignments, the one that agrees is the likelier reading: "last
-    # inspected in 2023" and "rated fair in 2023" before "built in 1957".
-    return sim + 0.1 * len(a.context & b.context) + (0.03 if a.norm == b.norm else 0.0)
+def _strengths(
+    g: GroupIndex, nodes: list[_Node], edges: list[tuple[int, int, float]]
+) -> list[tuple[int, int, float]]:
+    """The edges with the strength of each alignment still to be weighed: how surely two
+    aligned facts speak of the same thing, from how alike their sentences are and how many
+    context words they share."""
+    later = [(nodes[a], nodes[b]) for a, b, w in edges if w == _LATER]
+    sims = iter(g.similarities([(x.uid, y.uid) for x, y in later]))
+    pairs = iter(later)
+    out = []
+    for a, b, w in edges:
+        if w == _LATER:
+            x, y = next(pairs)
+            # Between equally good alignments, the one that agrees is the likelier reading:
+            # "last inspected in 2023" and "rated fair in 2023" before "built in 1957".
+            w = next(sims) + 0.1 * len(x.context & y.context) + (0.03 if x.norm == y.norm else 0.0)
+        out.append((a, b, w))
+    return out
 
 
 def _split(
@@ -516,14 +540,20 @@ def _split(
         for i in ids:
             root[i] = first
     else:
-        edges = [
-            (a, b, _strength(g, nodes[a], nodes[b]) if w == _LATER else w) for a, b, w in edges
-        ]
+        edges = _strengths(g, nodes, edges)
+        # Strongest first, ties by node ids: two stable sorts in C, not a Python key per edge.
+        order = sorted(edges, key=_ENDS)
+        order.sort(key=_STRENGTH, reverse=True)
         # Rows only grow, and a row that cannot join another never can once larger: the
         # refusals are remembered by root (a merged row keeps the smaller root).
         refused: set[tuple[int, int]] = set()
-        for a, b, _ in sorted(edges, key=lambda e: (-e[2], e[0], e[1])):
-            ra, rb = find(a), find(b)
+        for a, b, _ in order:
+            # Most nodes sit one step from their row's root: the loop's common case inline.
+            ra, rb = root[a], root[b]
+            if root[ra] != ra:
+                ra = find(ra)
+            if root[rb] != rb:
+                rb = find(rb)
             if ra == rb:
                 continue
             keep, gone = (ra, rb) if ra < rb else (rb, ra)
@@ -535,14 +565,15 @@ def _split(
             root[gone] = keep
             for d, held in by_doc.pop(gone).items():
                 by_doc[keep].setdefault(d, []).extend(held)
+    row_of = {i: find(i) for i in ids}
     rows: dict[int, list[int]] = defaultdict(list)
     for i in ids:
-        rows[find(i)].append(i)
+        rows[row_of[i]].append(i)
     disputed: set[int] = set()
     for a, b, _ in edges:
         x, y = nodes[a].norm, nodes[b].norm
-        if x and y and x != y and find(a) == find(b) and doc_of[a] != doc_of[b]:
-            disputed.add(find(a))
+        if x and y and x != y and row_of[a] == row_of[b] and doc_of[a] != doc_of[b]:
+            disputed.add(row_of[a])
     return [(rows[k], k in disputed) for k in sorted(rows)]
 
 
@@ -555,9 +586,9 @@ def group_facts(docs: Sequence[Document]) -> list[FactRow]:
     try:
         g = GroupIndex(docs, word_order=False)
         forest = _Forest()
-        nodes, of_fact = _nodes(g, forest)
+        nodes, first = _nodes(g, forest)
         if len(docs) > 1:
-            _replaced(g, nodes, forest, of_fact)
+            _replaced(g, nodes, forest, first)
         _quotes(g, nodes, forest)
         sets: dict[int, list[int]] = defaultdict(list)
         for i in range(len(nodes)):
