@@ -150,10 +150,9 @@ class FactsScreen(Screen[tuple[int, int] | None]):
         grid.focus()
         self._show_detail()
 
-    def _style(self, name: str, *, bold: bool = False) -> Style:
-        """A theme colour readable where this screen draws text: the grid and the detail on
-        $surface, the title on $panel, the fact and state columns on $secondary-muted (a tint
-        over the surface)."""
+    def _grounds(self) -> list[Color]:
+        """Where this screen draws text: the grid and the detail on $surface, the title on
+        $panel, the fact and state columns on $secondary-muted (a tint over the surface)."""
         grounds: list[Color] = []
         for variable in ("surface", "panel", "secondary-muted"):
             with contextlib.suppress(Exception):  # a theme without it: the theme background
@@ -161,7 +160,15 @@ class FactsScreen(Screen[tuple[int, int] | None]):
                 if colour.a < 1.0 and grounds:
                     colour = grounds[0].blend(colour.with_alpha(1.0), colour.a)
                 grounds.append(colour)
-        return text_style(self.app, name, bold=bold, on=grounds)
+        return grounds
+
+    def _style(self, name: str, *, bold: bool = False) -> Style:
+        """A theme colour readable on every ground of this screen."""
+        return text_style(self.app, name, bold=bold, on=self._grounds())
+
+    def _label_style(self, label: str) -> Style:
+        """A label's colour, as the document view draws it, readable on this screen's grounds."""
+        return label_style(self.app, label, on=self._grounds())
 
     def _short_names(self) -> list[str]:
         prefix = f"{self.group}/" if self.group else ""
@@ -209,7 +216,7 @@ class FactsScreen(Screen[tuple[int, int] | None]):
             s = doc.sentence_at(cell.start) if doc is not None else None
             a = self.owner.session.get(doc, s) if doc is not None and s is not None else None
             if a is not None:
-                text.append(" " + LETTER[a.label], style=label_style(self.app, a.label))
+                text.append(" " + LETTER[a.label], style=self._label_style(a.label))
         if text.cell_len > self._cell_width:
             text.truncate(self._cell_width - 1)
             text.append("…")
@@ -295,7 +302,7 @@ class FactsScreen(Screen[tuple[int, int] | None]):
             a = self.owner.session.get(doc, s) if s is not None else None
             if a is not None:
                 t.append("  tagged ", style=self._style("muted"))
-                t.append(a.label, style=label_style(self.app, a.label))
+                t.append(a.label, style=self._label_style(a.label))
             scored = self.owner.assessments.get((doc.id, cell.start))
             if scored is not None:
                 t.append(f"  engine: {scored.kind} {scored.score:.2f}",

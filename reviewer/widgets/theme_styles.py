@@ -54,9 +54,10 @@ def _readable_on(colour: Color, grounds: tuple[Color, ...]) -> Color:
     return colour
 
 
-def label_style(app: App, label: str) -> Style:
+def label_style(app: App, label: str, on: Sequence[Color] = ()) -> Style:
     """A label in the colour the document view draws it in (one mapping for the whole app:
-    supported green, contradicted red, fabricated violet), readable on the theme's background."""
+    supported green, contradicted red, fabricated violet), readable on the theme's background
+    and on each of ``on`` (the fact table's grid is the theme's surface, not its background)."""
     pal = palette(app, theme_background(app), theme_foreground(app))
-    colour = pal.fg(pal.labels[label]).rich_color
-    return Style(color=colour, bold=True, italic=label == "fabricated")
+    colour = _readable_on(pal.fg(pal.labels[label]), tuple(on))
+    return Style(color=colour.rich_color, bold=True, italic=label == "fabricated")

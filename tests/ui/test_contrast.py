@@ -164,3 +164,31 @@ async def test_group_headers_notifications_and_the_fact_table_read_at_aa(
         await open_table(pilot)
         await pilot.pause()
         assert low_contrast_cells(app) == []
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_labels_tagged_from_the_fact_table_read_at_aa_on_its_grid(tmp_path: Path, theme: str):
+    # A tag made from the grid shows its letter in the cell. Its colour was made readable on
+    # the theme's background, not on the grid's surface: 4.23:1 in tmux at 80x24, dark theme,
+    # once the cursor had moved off the cell.
+    from tests.ui.test_facts_screen import open_table
+    from tests.ui.test_keys import on_disk
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.theme = theme
+        await ready(pilot)
+        await open_table(pilot)
+        # One label per disputed row (the first document gives a value in each), then the
+        # cursor well away.
+        for label in ("s", "c", "f"):
+            await pilot.press(label, "down")
+            await pilot.pause()
+        await pilot.press("down", "down", "left")
+        await pilot.pause()
+        assert sorted(a["label"] for a in on_disk(app)) == [
+            "contradicted",
+            "fabricated",
+            "supported",
+        ]
+        assert low_contrast_cells(app) == []
