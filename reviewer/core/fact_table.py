@@ -262,7 +262,6 @@ def _nodes(g: GroupIndex, forest: _Forest) -> tuple[list[_Node], list[int]]:
             )
     joined: set[int] = set()  # pairs of nodes, smaller first, as one number
     stride = len(nodes)
-    union, edges = forest.union, forest.edges
     for uid in range(len(g.units)):
         mine = first[uid]
         for k, found in enumerate(g.unit_alignments(uid)):
@@ -273,8 +272,7 @@ def _nodes(g: GroupIndex, forest: _Forest) -> tuple[list[_Node], list[int]]:
                 if pair in joined:
                     continue  # found from both sides
                 joined.add(pair)
-                union(node, theirs)
-                edges.append((node, theirs, _LATER))
+                forest.join(node, theirs, _LATER)
     return nodes, first
 
 
@@ -460,13 +458,11 @@ def _strengths(
     """The edges with the strength of each alignment still to be weighed: how surely two
     aligned facts speak of the same thing, from how alike their sentences are and how many
     context words they share."""
-    later = [(nodes[a], nodes[b]) for a, b, w in edges if w == _LATER]
-    sims = iter(g.similarities([(x.uid, y.uid) for x, y in later]))
-    pairs = iter(later)
+    sims = iter(g.similarities([(nodes[a].uid, nodes[b].uid) for a, b, w in edges if w == _LATER]))
     out = []
     for a, b, w in edges:
         if w == _LATER:
-            x, y = next(pairs)
+            x, y = nodes[a], nodes[b]
             # Between equally good alignments, the one that agrees is the likelier reading:
             # "last inspected in 2023" and "rated fair in 2023" before "built in 1957".
             w = next(sims) + 0.1 * len(x.context & y.context) + (0.03 if x.norm == y.norm else 0.0)

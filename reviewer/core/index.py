@@ -153,11 +153,7 @@ class GroupIndex:
     def similarity(self, a: int, b: int) -> float:
         """``cosine`` of two units, computed once per pair: candidates, aligned facts and
         evidence all ask for the same pairs."""
-        key = a * self._stride + b if a < b else b * self._stride + a
-        sim = self._similarity.get(key)
-        if sim is None:
-            sim = self._similarity[key] = cosine(self.units[a], self.units[b], self.idf)
-        return sim
+        return self.similarities(((a, b),))[0]
 
     def similarities(self, pairs: Iterable[tuple[int, int]]) -> list[float]:
         """``similarity`` of each pair of units: one call for a batch, the cache looked up
