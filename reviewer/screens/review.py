@@ -566,7 +566,8 @@ class ReviewScreen(Screen[None]):
         else:
             parts.append(f"saved to {self._shown_path}")
         # Text, not markup: paths and errors may hold "[" (a folder named "a[/b]x").
-        self.query_one("#status", Static).update(Text(visible(" · ".join(parts))))
+        # One row, as wide as the screen: a new text needs a repaint, never a new layout.
+        self.query_one("#status", Static).update(Text(visible(" · ".join(parts))), layout=False)
 
     def _on_change(self, change: Change) -> None:
         doc_id, start, _ = change.key

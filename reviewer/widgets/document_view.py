@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
@@ -18,6 +19,11 @@ from reviewer.core.corpus import Document, Sentence
 from reviewer.core.printable import visible
 from reviewer.widgets.palette import Palette, palette
 
+# Characters that always take one cell (printable ones; tested against rich's widths): Latin,
+# Greek, Cyrillic, general punctuation (dashes, curly quotes, ellipsis), currency, box drawing.
+ONE_CELL = re.compile(
+    "[ -~\xa0-\u02ff\u0370-\u0482\u2010-\u2027\u2030-\u205e\u20a0-\u20bf\u2500-\u25fc]*"
+)
 GUTTER = 3  # cursor bar, then the sentence's mark (see ``mark_of``), then a space
 MARK_LABEL = {"S": "supported", "C": "contradicted", "F": "fabricated"}  # marks in a label's colour
 
@@ -38,22 +44,34 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
         start = pos
         if start == shown_end:
             rows.append((start, start))
+        # A line of one-cell characters (most text): a row ends ``width`` characters on and
+        # breaks at the last space before that; measuring each character is the slow path.
+        line = text[pos:shown_end]
+        simple = line.isprintable() and ONE_CELL.fullmatch(line) is not None
         while start < shown_end:
-            cells = 0
-            i = start
-            last_space = -1
-            while i < shown_end:
-                w = get_character_cell_size(text[i])
-                if cells + w > width:
+            if simple:
+                i = start + width
+                if i >= shown_end:
+                    rows.append((start, shown_end))
                     break
-                cells += w
-                if text[i] == " ":
-                    last_space = i
-                i += 1
-            if i >= shown_end:
-                rows.append((start, shown_end))
-                break
-            cut = last_space + 1 if last_space > start else i
+                last_space = text.rfind(" ", start, i)
+            else:
+                cells = 0
+                i = start
+                last_space = -1
+                while i < shown_end:
+                    w = get_character_cell_size(text[i])
+                    if cells + w > width:
+                        break
+                    cells += w
+                    if text[i] == " ":
+                        last_space = i
+                    i += 1
+                if i >= shown_end:
+                    rows.append((start, shown_end))
+                    break
+            # A row full up to a space keeps its last word: it fits exactly.
+            cut = i if text[i] == " " else last_space + 1 if last_space > start else i
             rows.append((start, cut))
             start = cut
             while start < shown_end and text[start] == " ":

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
-from rich.padding import Padding
+from collections.abc import Callable
+
+from rich.segment import Segment
 from rich.style import Style
-from rich.table import Table
-from rich.text import Text
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from reviewer.core.limits import NOTE_SHOWN_CHARS
 from reviewer.core.printable import one_line, visible
 from reviewer.core.store import Annotation
 from reviewer.core.suspects import Assessment
 from reviewer.widgets.document_list import fit
+from reviewer.widgets.document_view import wrap
 from reviewer.widgets.palette import Palette, palette
 
 KIND_STYLE = {
@@ -63,58 +64,123 @@ LEGEND = "▌ cursor · ! suspect (shade: how much) · S C F tags · n note · ?
 BLIND_LEGEND = "▌ cursor · S C F your tags (the engine shows after each) · n note · ? help"
 
 
+Runs = list[tuple[str, str]]  # text and its style, as words ("bold red"; "": plain)
+
+
 class _Body:
-    """The panel's text: runs of ``Text``, and blocks whose wrapped lines stay indented under
-    their item (a quote under its evidence number, a reason after its bullet)."""
+    """The panel's text: runs of styled text, and blocks whose wrapped lines stay indented
+    under their item (a quote under its evidence number, a reason after its bullet). Drawn
+    by ``lines``: wrapped here, with the document view's ``wrap``, not by a Rich console."""
 
     def __init__(self) -> None:
-        self.parts: list[RenderableType] = []
-        self.text = Text()
+        self.parts: list[tuple[str, str, Runs]] = []  # first row's prefix, later rows', runs
+        self.runs: Runs = []
 
-    def append(self, s: str, style: Style | str = "") -> None:
-        self.text.append(s, style=style)
+    def append(self, s: str, style: str = "") -> None:
+        self.runs.append((s, style))
 
     def _flush(self) -> None:
-        if self.text.plain.endswith("\n"):
-            self.text.right_crop(1)  # each part is its own line already
-        if self.text.plain or self.parts:
-            self.parts.append(self.text)
-        self.text = Text()
+        runs = self.runs
+        if runs and runs[-1][0].endswith("\n"):
+            text, style = runs[-1]
+            runs[-1] = (text[:-1], style)  # each part is its own line already
+        if any(text for text, _ in runs) or self.parts:
+            self.parts.append(("", "", runs))
+        self.runs = []
 
-    def indented(self, s: str, style: Style | str = "", indent: int = 2) -> None:
+    def indented(self, s: str, style: str = "", indent: int = 2) -> None:
         self._flush()
-        self.parts.append(Padding(Text(s, style=style), (0, 0, 0, indent)))
+        self.parts.append((" " * indent, " " * indent, [(s, style)]))
 
-    def bullet(self, s: str, style: Style | str = "") -> None:
+    def bullet(self, s: str, style: str = "") -> None:
         self._flush()
-        grid = Table.grid(padding=(0, 1, 0, 0))
-        grid.add_column(width=1, no_wrap=True)
-        grid.add_column(ratio=1)
-        grid.add_row(Text("•", style=style), Text(s, style=style))
-        self.parts.append(grid)
+        self.parts.append(("• ", "  ", [(s, style)]))
 
-    def renderable(self) -> Group:
-        self._flush()
-        return Group(*self.parts)
+    def lines(self, width: int, st: Callable[[str], Style]) -> list[Strip]:
+        """The body wrapped to ``width`` cells, one strip a row, in the styles ``st`` gives
+        (resolved here, so a new theme only needs the lines drawn again)."""
+        if self.runs:
+            self._flush()
+        base = st("")
+        strips: list[Strip] = []
+        for first, rest, runs in self.parts:
+            text = "".join(t for t, _ in runs)
+            spans: list[tuple[int, int, Style]] = []
+            pos = 0
+            for t, spec in runs:
+                spans.append((pos, pos + len(t), st(spec)))
+                pos += len(t)
+            room = width - len(first)
+            for n, (a, b) in enumerate(wrap(text, room)):
+                prefix = rest if n else first
+                lead = spans[0][2] if spans and prefix.strip() else base  # a bullet: its item's
+                segments = [Segment(prefix, lead)] if prefix else []
+                for s0, s1, drawn in spans:
+                    if s0 < b and a < s1:
+                        segments.append(Segment(text[max(a, s0) : min(b, s1)], drawn))
+                strips.append(Strip(segments).extend_cell_length(width, base).crop(0, width))
+        return strips
 
 
-class EvidencePanel(VerticalScroll, can_focus=False):
+class EvidencePanel(ScrollView, can_focus=False):
+    """The panel's body is rendered to lines once per change (and per width), then drawn with
+    the Line API: moving the cursor or tagging redraws the panel's rows, and neither measures
+    a renderable again nor asks the screen for a new layout (the panel's size is the CSS's)."""
+
     ALLOW_MAXIMIZE = True  # e gives it the whole screen on a small terminal
     blind = False  # blind review: the legend leaves out the engine's marks
 
-    def compose(self):
-        yield Static(id="evidence-body")
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._body = _Body()
+        self._lines: list[Strip] = []
+        self._rendered_for = Size(-1, -1)
 
     def _styles(self):
         """The style resolver for the current palette (rebuilt only when the theme changes:
         ``show`` runs on every cursor move)."""
-        body = self.query_one("#evidence-body", Static)
-        _, background = body.background_colors
-        pal = palette(self.app, background, body.styles.color)
+        _, background = self.background_colors
+        pal = palette(self.app, background, self.styles.color)
         if pal is not getattr(self, "_pal", None):
             self._pal = pal
             self._st = _resolver(pal)
         return self._st
+
+    def _render_body(self) -> None:
+        """Wrap the body to the panel's width: once per change, not once per frame. A body
+        taller than the panel leaves a column for the scrollbar, decided here rather than by a
+        second layout."""
+        st = self._styles()
+        box = self.content_region
+        width = max(box.width, 1)
+        lines = self._body.lines(width, st)
+        if len(lines) > box.height and width > 1:
+            width -= self.styles.scrollbar_size_vertical
+            lines = self._body.lines(width, st)
+        self._lines = lines
+        self._rendered_for = box.size
+        size = Size(width, len(lines))
+        if size != self.virtual_size:
+            self.virtual_size = size
+        self.refresh()
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        self._render_body()  # the same text in the new theme's colours
+
+    def on_resize(self) -> None:
+        if self.content_region.size != self._rendered_for:
+            self._render_body()
+
+    def render_line(self, y: int) -> Strip:
+        if self.content_region.size != self._rendered_for:
+            self._render_body()  # the first frame after layout: the size is known now
+        row = y + self.scroll_offset.y
+        if 0 <= row < len(self._lines):
+            return self._lines[row]
+        return Strip.blank(self.scrollable_content_region.width, self._styles()(""))
 
     def show(
         self,
@@ -125,38 +191,37 @@ class EvidencePanel(VerticalScroll, can_focus=False):
         details: dict[str, tuple[str, list[str]]] | None = None,
         blind: bool = False,
     ) -> None:
-        st = self._styles()
         t = _Body()
-        t.append(visible(position) + "\n", style=st("dim"))
+        t.append(visible(position) + "\n", style="dim")
         if annotation is not None:
             if annotation.is_tag:
-                t.append("Tagged ", style=st("bold"))
-                t.append(annotation.label, style=st(LABEL_STYLE[annotation.label]))
+                t.append("Tagged ", style="bold")
+                t.append(annotation.label, style=LABEL_STYLE[annotation.label])
                 if annotation.evidence:
                     t.append(f" · {len(annotation.evidence)} evidence linked")
             else:
-                t.append("Not tagged", style=st("bold"))
-                t.append(" · your note is kept without a tag", style=st(""))
+                t.append("Not tagged", style="bold")
+                t.append(" · your note is kept without a tag", style="")
             t.append("\n")
             if annotation.unconfirmed:
-                t.append("Moved here by a fuzzy match", style=st("bold yellow"))
+                t.append("Moved here by a fuzzy match", style="bold yellow")
                 then = "x clears" if annotation.is_tag else "a edits the note"
-                t.append(f" (y confirms, {then}). It was:\n", style=st(""))
-                t.indented(visible(annotation.anchor_quote), style=st("italic"))
+                t.append(f" (y confirms, {then}). It was:\n", style="")
+                t.indented(visible(annotation.anchor_quote), style="italic")
             if annotation.note:
-                t.append("Note: ", style=st("bold"))
+                t.append("Note: ", style="bold")
                 note = annotation.note
                 if len(note) > NOTE_SHOWN_CHARS:
                     more = len(note) - NOTE_SHOWN_CHARS
                     note = f"{note[:NOTE_SHOWN_CHARS]}… ({more:,} more characters)"
-                t.append(visible(note) + "\n", style=st("italic"))
+                t.append(visible(note) + "\n", style="italic")
         if others:
-            t.append("Reviewers: ", style=st("bold"))
+            t.append("Reviewers: ", style="bold")
             for i, (who, label) in enumerate(others):
                 if i:
                     t.append(", ")
-                t.append(f"{one_line(who)} ", style=st(""))
-                t.append(label, style=st(LABEL_STYLE.get(label, "dim")))
+                t.append(f"{one_line(who)} ", style="")
+                t.append(label, style=LABEL_STYLE.get(label, "dim"))
             t.append("\n")
             for who, (note, evidence) in sorted((details or {}).items()):
                 said = []
@@ -164,39 +229,40 @@ class EvidencePanel(VerticalScroll, can_focus=False):
                     said.append(f"note: {one_line(note)}")
                 if evidence:
                     said.append("evidence: " + ", ".join(one_line(d) for d in evidence))
-                t.indented(f"{one_line(who)}: " + " · ".join(said), style=st("italic"))
+                t.indented(f"{one_line(who)}: " + " · ".join(said), style="italic")
         if blind:
-            t.append("\nBlind review", style=st("bold"))
+            t.append("\nBlind review", style="bold")
             t.append(": tag this sentence (s, c or f) to see what the engine found about it.",
-                     style=st("dim"))  # fmt: skip
+                     style="dim")  # fmt: skip
         elif assessment is None:
-            t.append("\nScoring…", style=st("dim"))
+            t.append("\nScoring…", style="dim")
         else:
             t.append("\n")
-            t.append(assessment.kind, style=st(KIND_STYLE.get(assessment.kind, "")))
+            t.append(assessment.kind, style=KIND_STYLE.get(assessment.kind, ""))
             t.append(f"  score {assessment.score:.2f}\n")
             for reason in assessment.reasons:
-                t.bullet(visible(reason), style=st(""))
+                t.bullet(visible(reason), style="")
             if assessment.receipts:
-                t.append("Checked", style=st("bold"))
-                t.append("  (what was searched for each unsupported detail)\n", style=st("dim"))
+                t.append("Checked", style="bold")
+                t.append("  (what was searched for each unsupported detail)\n", style="dim")
                 for r in assessment.receipts:
-                    t.indented(visible(r.line()), style=st(""))
+                    t.indented(visible(r.line()), style="")
             if assessment.evidence:
-                t.append("\nClosest in other documents", style=st("bold"))
-                t.append("  (1-9 links as evidence)\n", style=st("dim"))
+                t.append("\nClosest in other documents", style="bold")
+                t.append("  (1-9 links as evidence)\n", style="dim")
             linked = {(e.doc, e.start, e.end) for e in annotation.evidence} if annotation else set()
             # One line per item heading: a long grouped name is cut in its middle, not wrapped.
             name_width = max(self.scrollable_content_region.width - 24, 12)
             for n, m in enumerate(assessment.evidence, 1):
-                t.append(f"{n} ", style=st("bold reverse"))
-                t.append(f" {fit(one_line(m.doc), name_width)} ", style=st("bold"))
+                t.append(f"{n} ", style="bold reverse")
+                t.append(f" {fit(one_line(m.doc), name_width)} ", style="bold")
                 t.append(f"{m.similarity:.2f} ")
-                t.append(m.stance, style=st(STANCE_STYLE.get(m.stance, "")))
+                t.append(m.stance, style=STANCE_STYLE.get(m.stance, ""))
                 if (m.doc, m.start, m.end) in linked:
-                    t.append("  ✓ linked", style=st("bold cyan"))
-                t.indented(visible(m.text), style=st(""))
+                    t.append("  ✓ linked", style="bold cyan")
+                t.indented(visible(m.text), style="")
         t.append("\n")
-        t.append(BLIND_LEGEND if self.blind else LEGEND, style=st("dim"))
-        self.query_one("#evidence-body", Static).update(t.renderable())
+        t.append(BLIND_LEGEND if self.blind else LEGEND, style="dim")
+        self._body = t
+        self._render_body()
         self.scroll_home(animate=False)

@@ -15,6 +15,7 @@ from textual.color import Color
 
 from reviewer.screens.review import ReviewScreen
 from reviewer.widgets.document_view import DocumentView
+from reviewer.widgets.evidence_panel import EvidencePanel
 from reviewer.widgets.palette import contrast, luminance, worst_contrast
 from tests.hostile.helpers import drawn_segments, drawn_text
 from tests.ui.test_keys import make_app, ready
@@ -79,11 +80,17 @@ async def test_switching_the_theme_while_reviewing_keeps_every_cell_at_aa(
         await pilot.press("f", "tab")
         await pilot.pause()
         assert low_contrast_cells(app) == []
+        panel = app.screen.query_one(EvidencePanel)
+        before = panel.background_colors[1].rich_color
         app.theme = then
         await pilot.pause()
         await pilot.pause()
         assert low_contrast_cells(app) == []
         assert "1/33" in drawn_text(app)  # the tag shows in its entry, rebuilt
+        # The evidence panel is drawn again in the new theme: no cell keeps the old background.
+        assert panel.background_colors[1].rich_color != before
+        stale = [s.text for s in drawn_segments(app) if s.style and s.style.bgcolor == before]
+        assert not stale, stale[:5]
 
 
 @pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
