@@ -88,6 +88,7 @@ class FactsScreen(Screen[tuple[int, int] | None]):
 
     def on_mount(self) -> None:
         self.owner.session.listeners.append(self._on_change)
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         if self.rows is None:
             self._title(Text("Fact table: tabulating…", style="bold"))
             self.tabulate()
@@ -109,6 +110,15 @@ class FactsScreen(Screen[tuple[int, int] | None]):
         self.owner.fact_tables[self.group] = rows
         self.rows = rows
         self._fill()
+
+    def _theme_changed(self, _theme: object) -> None:
+        """Cells, title and detail carry colours chosen for the theme they were built in:
+        build them again, the cursor where it was (light text on a light grid read at 1:1)."""
+        if self.rows is not None:
+            grid = self.query_one(DataTable)
+            at = grid.cursor_coordinate
+            self._fill()
+            grid.cursor_coordinate = at
 
     def _title(self, text: Text) -> None:
         self.query_one("#facts-title", Static).update(text)

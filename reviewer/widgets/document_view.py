@@ -158,6 +158,11 @@ class DocumentView(ScrollView, can_focus=False):
     def on_resize(self) -> None:
         self._ensure_wrapped()
 
+    def on_mount(self) -> None:
+        # Rows are kept drawn in the colours of the theme they were drawn in: a new theme
+        # draws them again (the evidence panel and the document list do the same).
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh_all())
+
     def _ensure_wrapped(self) -> None:
         """Wrap to the current width if it changed (or was unknown), keeping the cursor in
         view."""

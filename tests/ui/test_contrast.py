@@ -80,16 +80,17 @@ async def test_switching_the_theme_while_reviewing_keeps_every_cell_at_aa(
         await pilot.press("f", "tab")
         await pilot.pause()
         assert low_contrast_cells(app) == []
-        panel = app.screen.query_one(EvidencePanel)
-        before = panel.background_colors[1].rich_color
+        # The document view and the evidence panel keep drawn rows: a switch draws them again.
+        kept = [app.screen.query_one(DocumentView), app.screen.query_one(EvidencePanel)]
+        before = {w.background_colors[1].rich_color for w in kept}
         app.theme = then
         await pilot.pause()
         await pilot.pause()
         assert low_contrast_cells(app) == []
         assert "1/33" in drawn_text(app)  # the tag shows in its entry, rebuilt
-        # The evidence panel is drawn again in the new theme: no cell keeps the old background.
-        assert panel.background_colors[1].rich_color != before
-        stale = [s.text for s in drawn_segments(app) if s.style and s.style.bgcolor == before]
+        # No cell keeps a background of the old theme.
+        assert not before & {w.background_colors[1].rich_color for w in kept}
+        stale = [s.text for s in drawn_segments(app) if s.style and s.style.bgcolor in before]
         assert not stale, stale[:5]
 
 
@@ -199,3 +200,30 @@ async def test_labels_tagged_from_the_fact_table_read_at_aa_on_its_grid(tmp_path
             "supported",
         ]
         assert low_contrast_cells(app) == []
+
+
+@pytest.mark.parametrize(
+    ("first", "then"), [("textual-dark", "textual-light"), ("textual-light", "textual-dark")]
+)
+async def test_switching_the_theme_on_the_fact_table_keeps_every_cell_at_aa(
+    tmp_path: Path, first: str, then: str
+):
+    # The grid's values, title and detail carry colours chosen for the theme they were built
+    # in: switched from the palette while the table was open, they drew at 1.0-1.8:1.
+    from textual.widgets import DataTable
+
+    from tests.ui.test_facts_screen import open_table
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.theme = first
+        await ready(pilot)
+        screen = await open_table(pilot)
+        await pilot.press("down", "right")
+        await pilot.pause()
+        at = screen.query_one(DataTable).cursor_coordinate
+        app.theme = then
+        await pilot.pause()
+        await pilot.pause()
+        assert low_contrast_cells(app) == []
+        assert screen.query_one(DataTable).cursor_coordinate == at  # the reviewer's place kept
