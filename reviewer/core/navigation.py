@@ -6,7 +6,7 @@ Positions are (document index, sentence index) over ``corpus.documents`` and eac
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from .corpus import Corpus, Document, Sentence
@@ -87,13 +87,33 @@ def assessment_key(doc: Document, s: Sentence) -> tuple[str, int]:
     return (doc.id, s.start)
 
 
-def suspects_untagged(
-    doc: Document,
-    assessments: Mapping[tuple[str, int], HasScore],
-    is_tagged: Callable[[Document, Sentence], bool],
+class HasSpan(HasScore, Protocol):
+    """A score row that also names its sentence: document id, start and end."""
+
+    @property
+    def doc(self) -> str: ...
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+def suspect_spans(rows: Iterable[HasSpan]) -> dict[str, list[tuple[int, int]]]:
+    """The suspect sentences of each document the rows score, as (start, end): one pass over
+    the scores, so counting a document's untagged suspects looks at its suspects only, not at
+    every sentence. Every scored document has an entry (empty when nothing is suspect)."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for r in rows:
+        mine = spans.setdefault(r.doc, [])
+        if is_suspect(r):
+            mine.append((r.start, r.end))
+    return spans
+
+
+def count_untagged(
+    doc_id: str, spans: Iterable[tuple[int, int]], is_tagged: Callable[[tuple[str, int, int]], bool]
 ) -> int:
-    return sum(
-        1
-        for s in doc.sentences
-        if s.is_claim and is_suspect(assessments.get((doc.id, s.start))) and not is_tagged(doc, s)
-    )
+    """How many of a document's suspect ``spans`` (``suspect_spans``) are not tagged yet."""
+    return sum(1 for start, end in spans if not is_tagged((doc_id, start, end)))

@@ -19,6 +19,7 @@ import contextlib
 import os
 import stat
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -179,6 +180,7 @@ class Session:
         result = anchor_to(corpus, on_disk)
         self._annotations: dict[Key, Annotation] = {}
         self._notes = 0  # entries that hold only a note
+        self._tags_by_doc: Counter[str] = Counter()  # tags held per document id
         self._hold(result.anchored)
         # Entries changed since the last save was handed over (None: save in full next time).
         self._delta: dict[Key, Annotation | None] | None = None
@@ -239,6 +241,8 @@ class Session:
         return list(self._annotations.values())
 
     def tagged_count(self, doc: Document) -> int:
+        if not self._tags_by_doc[doc.id]:
+            return 0  # most documents of a large corpus: no need to look at their sentences
         held = self._annotations
         n = 0
         for s in doc.sentences:
@@ -266,17 +270,23 @@ class Session:
         if self._delta is not None:
             self._delta[key] = after
         before = self._annotations.pop(key, None)
-        if before is not None and before.is_note:
-            self._notes -= 1
+        if before is not None:
+            if before.is_note:
+                self._notes -= 1
+            if before.is_tag:
+                self._tags_by_doc[key[0]] -= 1
         if after is not None:
             self._annotations[key] = after
             if after.is_note:
                 self._notes += 1
+            if after.is_tag:
+                self._tags_by_doc[key[0]] += 1
 
     def _hold(self, anchored: Iterable[Annotation]) -> None:
         """Hold these entries (after anchoring), replacing whatever was held."""
         self._annotations = {a.key: a for a in anchored}
         self._notes = sum(1 for a in self._annotations.values() if a.is_note)
+        self._tags_by_doc = Counter(k[0] for k, a in self._annotations.items() if a.is_tag)
 
     def _commit(self, change: Change, *, record: bool = True) -> Change:
         if self.read_only:

@@ -309,6 +309,9 @@ class ReviewScreen(Screen[None]):
             items = scored(results)
             self.scores = {(item.row[1], item.row[2]): item for item in items}
             self.groups = {item.row[0] for item in items}
+            # Each document's suspect sentences, so the screen counts untagged suspects
+            # without looking at every sentence of the corpus.
+            self.suspects = nav.suspect_spans(items)
             self.done = done
             self.total = total
             self.final = final
@@ -349,6 +352,7 @@ class ReviewScreen(Screen[None]):
         self._quit_warned = False
         self._shown_path = _shown(session.path)  # resolving it on every key costs syscalls
         self._suspects_left: int | None = None  # untagged suspects, once every score is in
+        self._suspect_spans: dict[str, list[tuple[int, int]]] = {}  # by document id
         # Fact tables by group, built on first opening: the documents do not change meanwhile.
         self.fact_tables: dict[str, list[FactRow]] = {}
         # Where the cursor was in each document (tabbing back returns there), the positions to
@@ -467,6 +471,12 @@ class ReviewScreen(Screen[None]):
     def _is_tagged(self, doc: Document, s: Sentence) -> bool:
         return self.session.get(doc, s) is not None
 
+    def _untagged_suspects(self, doc: Document) -> int:
+        return nav.count_untagged(doc.id, self._suspect_spans.get(doc.id, ()), self._tagged_key)
+
+    def _tagged_key(self, key: tuple[str, int, int]) -> bool:
+        return self.session.annotation(key) is not None
+
     def _stats(self, index: int) -> DocumentStats:
         doc = self.corpus.documents[index]
         if not doc.segmented:  # not split yet (the worker is on it): counts come later
@@ -474,9 +484,7 @@ class ReviewScreen(Screen[None]):
         return DocumentStats(
             claims=len(doc.claims),
             tagged=self.session.tagged_count(doc),
-            suspects_left=0
-            if self.blind
-            else nav.suspects_untagged(doc, self.assessments, self._is_tagged),
+            suspects_left=0 if self.blind else self._untagged_suspects(doc),
             scored=doc.group in self.scored_groups,
         )
 
@@ -653,6 +661,7 @@ class ReviewScreen(Screen[None]):
 
     def on_review_screen_scores_arrived(self, message: ScoresArrived) -> None:
         self.assessments.update(message.scores)
+        self._suspect_spans.update(message.suspects)
         groups = set(message.groups)
         if message.final:
             groups |= set(self.corpus.groups)
@@ -663,10 +672,7 @@ class ReviewScreen(Screen[None]):
             # them out of the collector's sight stops its full passes over ~1M objects from
             # stalling keys for hundreds of milliseconds.
             gc.freeze()
-            self._suspects_left = sum(
-                nav.suspects_untagged(d, self.assessments, self._is_tagged)
-                for d in self.corpus.documents
-            )
+            self._suspects_left = sum(map(self._untagged_suspects, self.corpus.documents))
         percent = 100 * message.done // max(message.total, 1)
         self.scoring = (
             "" if message.final else f"scoring {message.done:,}/{message.total:,} ({percent}%)"

@@ -4,6 +4,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reviewer.core.corpus import load_corpus
 from reviewer.core.session import ReadOnlyError, Session
@@ -183,3 +185,46 @@ def test_a_file_entry_without_label_or_note_is_refused_by_line(tmp_path: Path, c
     write(f, f.read_text() + 'label = ""\nnote = " "\n')
     with pytest.raises(StoreError, match=r"annotation 1: \"label\" is empty \(an entry"):
         Session(corpus, f, "ana")
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 40), st.integers(0, 6)), max_size=30))
+def test_tagged_count_matches_the_sentences_after_any_edits(tmp_path_factory, corpus, steps):
+    """The per-document tag count (kept as changes apply, so a large corpus's list does not
+    look at every sentence) equals counting the document's tagged sentences, through tags,
+    notes on untagged sentences, clears, undo, redo and a reload from disk."""
+    f = tmp_path_factory.mktemp("count") / "ana.toml"
+    s = Session(corpus, f, "ana")
+
+    def counted(d) -> int:
+        return sum(1 for c in d.sentences if s.get(d, c) is not None)
+
+    for d_i, c_i, op in steps:
+        d = corpus.documents[d_i % len(corpus.documents)]
+        c = d.claims[c_i % len(d.claims)]
+        if op == 0:
+            s.tag(d, c, "supported")
+        elif op == 1:
+            s.tag(d, c, "fabricated")
+        elif op == 2:
+            s.set_note(d, c, "check")
+        elif op == 3:
+            s.clear(d, c)
+        elif op == 4:
+            s.undo()
+        elif op == 5:
+            s.redo()
+        else:
+            s.flush()
+            s.reload()
+        assert [s.tagged_count(x) for x in corpus.documents] == [
+            counted(x) for x in corpus.documents
+        ]
+    s.close()
+    again = Session(corpus, f, "ana")
+    assert [again.tagged_count(x) for x in corpus.documents] == [
+        sum(1 for c in x.sentences if again.get(x, c) is not None) for x in corpus.documents
+    ]
+    again.close()

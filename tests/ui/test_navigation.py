@@ -227,3 +227,50 @@ async def test_z_folds_a_group_in_the_list_and_tab_skips_it(tmp_path: Path):
         await pilot.pause()
         assert f"▾ {screen.doc.group}" in drawn_text(app)
         assert f"▸ {first_group}" in drawn_text(app)
+
+
+async def test_suspect_counts_leave_out_tags_made_before_opening(tmp_path: Path):
+    """The status and each document's entry count the untagged suspects, from the scores
+    alone: a file that already tags some suspects (and notes one without tagging it) opens
+    with those left out, and the list entry of each document says as much."""
+    from reviewer.core.corpus import load_corpus
+    from reviewer.core.session import Session
+    from reviewer.core.suspects import assess_corpus
+    from tests.conftest import SEEDS
+
+    corpus = load_corpus([SEEDS]).corpus
+    scores = {(a.doc, a.start): a for group in assess_corpus(corpus) for a in group}
+    suspects = [
+        (d, c)
+        for d in corpus.documents
+        for c in d.claims
+        if nav.is_suspect(scores.get((d.id, c.start)))
+    ]
+    assert len(suspects) > 6
+    before = Session(corpus, tmp_path / "annotations" / "ana.toml", "ana")
+    for d, c in suspects[::3]:
+        before.tag(d, c, "supported")
+    noted = suspects[1]
+    before.set_note(*noted, "not a tag: still a suspect")
+    before.close()
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        tagged = {(d.id, c.start) for d, c in suspects[::3]}
+        left = [
+            sum(1 for d2, c in suspects if d2 is d and (d.id, c.start) not in tagged)
+            for d in corpus.documents
+        ]
+        assert screen._suspects_left == sum(left) == len(suspects) - len(tagged)
+        assert f"{sum(left)} suspects left" in drawn_text(app)
+        from reviewer.widgets.document_list import DocumentList
+
+        shown = [st.suspects_left for st in screen.query_one(DocumentList)._stats]
+        assert shown == left
+        # Tagging one more suspect counts down, in the status and the file.
+        await pilot.press("n", "f")
+        await pilot.pause()
+        assert screen._suspects_left == sum(left) - 1
+        assert f"{sum(left) - 1} suspects left" in drawn_text(app)
+        assert sum(1 for a in on_disk(app) if a.get("label")) == len(tagged) + 1
