@@ -20,6 +20,9 @@ from reviewer.widgets.palette import contrast, luminance, worst_contrast
 from tests.hostile.helpers import drawn_segments, drawn_text
 from tests.ui.test_keys import make_app, ready
 
+THEMES = ["textual-dark", "textual-light"]
+SWITCHES = [(a, b) for a in THEMES for b in THEMES if a != b]  # a theme switch, both ways
+
 
 def _rgb(c: RichColor) -> Color:
     t = c.get_truecolor()
@@ -48,7 +51,7 @@ def low_contrast_cells(app) -> list[tuple[float, str]]:
     return bad
 
 
-@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+@pytest.mark.parametrize("theme", THEMES)
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])
 async def test_every_text_cell_reads_at_aa(tmp_path: Path, theme: str, size: tuple[int, int]):
     app = make_app(tmp_path)
@@ -64,9 +67,7 @@ async def test_every_text_cell_reads_at_aa(tmp_path: Path, theme: str, size: tup
         assert low_contrast_cells(app) == []
 
 
-@pytest.mark.parametrize(
-    ("first", "then"), [("textual-dark", "textual-light"), ("textual-light", "textual-dark")]
-)
+@pytest.mark.parametrize(("first", "then"), SWITCHES)
 async def test_switching_the_theme_while_reviewing_keeps_every_cell_at_aa(
     tmp_path: Path, first: str, then: str
 ):
@@ -94,7 +95,7 @@ async def test_switching_the_theme_while_reviewing_keeps_every_cell_at_aa(
         assert not stale, stale[:5]
 
 
-@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+@pytest.mark.parametrize("theme", THEMES)
 async def test_three_suspect_shades_dim_noise_and_a_colour_per_label(tmp_path: Path, theme: str):
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -149,7 +150,7 @@ async def test_headings_are_drawn_bold_and_claims_are_not(tmp_path: Path):
         assert not any(view._style_for(s.index).bold for s in plain if s.index != view.cursor)
 
 
-@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+@pytest.mark.parametrize("theme", THEMES)
 async def test_group_headers_notifications_and_the_fact_table_read_at_aa(
     tmp_path: Path, theme: str
 ):
@@ -174,7 +175,7 @@ async def test_group_headers_notifications_and_the_fact_table_read_at_aa(
         assert low_contrast_cells(app) == []
 
 
-@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+@pytest.mark.parametrize("theme", THEMES)
 async def test_labels_tagged_from_the_fact_table_read_at_aa_on_its_grid(tmp_path: Path, theme: str):
     # A tag made from the grid shows its letter in the cell. Its colour was made readable on
     # the theme's background, not on the grid's surface: 4.23:1 in tmux at 80x24, dark theme,
@@ -202,9 +203,7 @@ async def test_labels_tagged_from_the_fact_table_read_at_aa_on_its_grid(tmp_path
         assert low_contrast_cells(app) == []
 
 
-@pytest.mark.parametrize(
-    ("first", "then"), [("textual-dark", "textual-light"), ("textual-light", "textual-dark")]
-)
+@pytest.mark.parametrize(("first", "then"), SWITCHES)
 async def test_switching_the_theme_on_the_fact_table_keeps_every_cell_at_aa(
     tmp_path: Path, first: str, then: str
 ):
