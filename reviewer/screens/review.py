@@ -472,10 +472,8 @@ class ReviewScreen(Screen[None]):
         return self.session.get(doc, s) is not None
 
     def _untagged_suspects(self, doc: Document) -> int:
-        return nav.count_untagged(doc.id, self._suspect_spans.get(doc.id, ()), self._tagged_key)
-
-    def _tagged_key(self, key: tuple[str, int, int]) -> bool:
-        return self.session.annotation(key) is not None
+        spans = self._suspect_spans.get(doc.id, ())
+        return nav.count_untagged(doc.id, spans, self.session.annotation)
 
     def _stats(self, index: int) -> DocumentStats:
         doc = self.corpus.documents[index]
