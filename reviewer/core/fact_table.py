@@ -44,6 +44,9 @@ QUOTE = "quote"
 _PARAPHRASE_SIM = 0.45  # as the engine: sentences this alike are aligned token by token
 _PARAPHRASES = 3  # closest other sentences aligned token by token, per sentence
 _PARAPHRASE_CANDIDATES = 8  # ...among the sentences of this many documents sharing most words
+# ...found among this many postings of the sentence's rarest words: a paraphrase shares the
+# rarest words, so fewer than the engine walks (it looks for weaker support too) are enough.
+_PARAPHRASE_BUDGET = 120
 _QUOTE_MATCH = 80  # rapidfuzz partial ratio above which two quoted passages are the same quote
 _SPEAKER_REACH = 6  # words between a quote and the name it is attributed to, at most
 _REPLACED_KIND = {NUM: "number", NAME: "name", ROLE: "role", DAY: "date", MONTH: "date"}
@@ -314,7 +317,7 @@ def _replaced(g: GroupIndex, nodes: list[_Node], forest: _Forest, first: list[in
             continue
         skip = {f.surface for f in u.facts}
         paraphrases = 0
-        for cos, other in g.candidates(uid, _PARAPHRASE_CANDIDATES):
+        for cos, other in g.candidates(uid, _PARAPHRASE_CANDIDATES, _PARAPHRASE_BUDGET):
             if paraphrases >= _PARAPHRASES or 0.6 * cos + 0.4 < _PARAPHRASE_SIM:
                 break  # best first: no later candidate can be a paraphrase either
             o = g.units[other]

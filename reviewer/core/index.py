@@ -168,9 +168,12 @@ class GroupIndex:
             out.append(sim)
         return out
 
-    def candidates(self, uid: int, limit: int = MAX_CANDIDATES) -> list[tuple[float, int]]:
+    def candidates(
+        self, uid: int, limit: int = MAX_CANDIDATES, budget: int = POSTING_BUDGET
+    ) -> list[tuple[float, int]]:
         """(similarity, unit id) of the best sentence in each other document, best first;
-        at most ``limit`` documents (those sharing the most rare words) are compared."""
+        at most ``limit`` documents (those sharing the most rare words) are compared, found
+        among at most ``budget`` postings of the sentence's rarest words."""
         u = self.units[uid]
         # Rarest first, ties by token: two stable C-level sorts instead of a Python key.
         rare = sorted(sorted(u.norms), key=self.posting_len.__getitem__)
@@ -181,7 +184,7 @@ class GroupIndex:
             plist = self.postings[t]
             if len(plist) <= 1:
                 continue  # only this sentence uses it
-            if len(walk) + len(plist) > POSTING_BUDGET and used:
+            if len(walk) + len(plist) > budget and used:
                 break
             walk += plist
             used += 1
