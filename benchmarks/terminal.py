@@ -5,7 +5,9 @@ Run: .venv/bin/python benchmarks/terminal.py [--tags N] [--runs N]
 Prints, for a 2,000-document / 100,000-claim corpus (500 groups of 4 documents):
 - first document on screen: `tmux new-session` to the first claim drawn in the pane, first
   opening (no score cache) and second opening (cache on disk); then until the status line says
-  "suspects left" (every suspect scored and shown);
+  "suspects left" (every suspect scored and counted: on a second opening the counts come from the
+  cache's summary while the scores are still read), and until every score is read (the status
+  no longer says "reading scores");
 - tag -> file renamed: `tmux send-keys` to the annotation file replaced on disk (a new inode),
   with 10,000 annotations in the file, p50 / p95 / max over N tags;
 - moving to another document: `send-keys tab` to the pane showing the next document's name;
@@ -87,10 +89,16 @@ def first_claim_of(corpus: Path) -> str:
     return doc.sentence_text(doc.claims[0])[:40]
 
 
+def all_read(screen: str) -> bool:
+    """Every score is in: the counts show, and nothing is still being read or scored."""
+    return "suspects left" in screen and "reading scores" not in screen
+
+
 def opening(project: Path, corpus: Path, env: dict[str, str], marker: str, name: str) -> None:
     app = App(project, corpus, "opener", env)
     first = wait_for(lambda: marker in pane())
     scored = wait_for(lambda: "suspects left" in pane(), timeout=600, every=0.02)
+    read = wait_for(lambda: all_read(pane()), timeout=600, every=0.02)
     quit_time = app.quit()
 
     def secs(t: float | None) -> str:
@@ -98,6 +106,7 @@ def opening(project: Path, corpus: Path, env: dict[str, str], marker: str, name:
 
     print(
         f"{name:<28} first document {secs(first)}   all suspects shown {secs(scored)}   "
+        f"every score read {secs(read)}   "
         f"q to exit {'never' if quit_time is None else f'{quit_time:.2f} s'}",
         flush=True,
     )
@@ -114,7 +123,7 @@ def tag_latency(project: Path, corpus: Path, env: dict[str, str], marker: str, t
     annotations = project / "annotations" / "ten_thousand.toml"
     app = App(project, corpus, "ten_thousand", env)
     wait_for(lambda: marker in pane())
-    wait_for(lambda: "suspects left" in pane(), timeout=600, every=0.02)
+    wait_for(lambda: all_read(pane()), timeout=600, every=0.02)
     time.sleep(0.5)
     latencies: list[float] = []
     for i in range(tags):

@@ -21,8 +21,9 @@ from textual.worker import Worker, WorkerState
 from reviewer.core import navigation as nav
 from reviewer.core.cache import (
     UNREADABLE,
+    Summary,
     has_cached,
-    iter_cached_compact,
+    read_cached,
     save_cached_compact,
     split_all,
 )
@@ -301,9 +302,25 @@ class ReviewScreen(Screen[None]):
             super().__init__()
             self.claims = claims
 
-    class ScoresArrived(Message):
-        def __init__(self, results: list[Compact], done: int, total: int, final: bool) -> None:
+    class Summarized(Message):
+        """A second opening: every document's claim count and suspect sentences, from the head
+        of the cache, before its full scores are read (built in the scoring thread)."""
+
+        def __init__(self, corpus: Corpus, summary: Summary) -> None:
             super().__init__()
+            # A document without a row has no claim: the cache scored every claim of this
+            # corpus (it is keyed by the corpus's contents).
+            self.claims = {d.id: summary.claims.get(d.id, 0) for d in corpus.documents}
+            spans = summary.suspect_spans()
+            self.suspects = {d.id: spans.get(d.id, []) for d in corpus.documents}
+            self.total = sum(self.claims.values())
+
+    class ScoresArrived(Message):
+        def __init__(
+            self, results: list[Compact], done: int, total: int, final: bool, reading: bool
+        ) -> None:
+            super().__init__()
+            self.reading = reading  # from the cache, not computed
             # Built here, in the scoring thread: wrapping and keying 100k rows took the UI
             # thread 0.25 s when all the scores of a large corpus arrive from the cache.
             items = scored(results)
@@ -346,12 +363,15 @@ class ReviewScreen(Screen[None]):
         self.doc_index = 0
         self.sentence_index: int | None = None
         self._list_pending: set[int] = set()  # documents whose list entry awaits new scores
-        # Known once every document is split into sentences (in the scoring worker).
+        # Known once every document is split into sentences (in the scoring worker), or from
+        # the cache's summary: then each document's claim count is known before it is split.
         self._total_claims: int | None = None
+        self._claims_known: dict[str, int] = {}
         self._retrying = False  # a failed save is being retried on a timer
         self._quit_warned = False
         self._shown_path = _shown(session.path)  # resolving it on every key costs syscalls
-        self._suspects_left: int | None = None  # untagged suspects, once every score is in
+        # Untagged suspects, once every score is in (or the cache's summary has been read).
+        self._suspects_left: int | None = None
         self._suspect_spans: dict[str, list[tuple[int, int]]] = {}  # by document id
         # Fact tables by group, built on first opening: the documents do not change meanwhile.
         self.fact_tables: dict[str, list[FactRow]] = {}
@@ -471,19 +491,32 @@ class ReviewScreen(Screen[None]):
     def _is_tagged(self, doc: Document, s: Sentence) -> bool:
         return self.session.get(doc, s) is not None
 
+    def _is_suspect(self, doc_id: str, start: int, end: int) -> bool:
+        """From the sentence's score once read, else from the cache's summary."""
+        a = self.assessments.get((doc_id, start))
+        if a is not None:
+            return nav.is_suspect(a)
+        return (start, end) in self._suspect_spans.get(doc_id, ())
+
     def _untagged_suspects(self, doc: Document) -> int:
         spans = self._suspect_spans.get(doc.id, ())
         return nav.count_untagged(doc.id, spans, self.session.annotation)
 
     def _stats(self, index: int) -> DocumentStats:
         doc = self.corpus.documents[index]
-        if not doc.segmented:  # not split yet (the worker is on it): counts come later
+        summarized = doc.id in self._claims_known
+        if doc.segmented:
+            claims = len(doc.claims)
+        elif summarized:  # the cache's summary counted them: the worker splits it later
+            claims = self._claims_known[doc.id]
+        else:  # not split yet (the worker is on it): counts come later
             return DocumentStats(claims=None, tagged=0, suspects_left=0, scored=False)
         return DocumentStats(
-            claims=len(doc.claims),
+            claims=claims,
+            # A document with tags is split already: its tags were anchored to its sentences.
             tagged=self.session.tagged_count(doc),
             suspects_left=0 if self.blind else self._untagged_suspects(doc),
-            scored=doc.group in self.scored_groups,
+            scored=summarized or doc.group in self.scored_groups,
         )
 
     def _restore_cursor(self) -> None:
@@ -549,8 +582,10 @@ class ReviewScreen(Screen[None]):
         parts = [f"{self.session.count}/{total} tagged"]
         if self.blind:
             parts.append("BLIND: the engine shows after each tag")
-        elif self.scoring == "" and self._suspects_left is not None:
+        elif self._suspects_left is not None:
             parts.append(f"{self._suspects_left} suspects left")
+            if self.scoring:  # the counts came from the cache's summary; scores still loading
+                parts.append(self.scoring)
         else:
             parts.append(self.scoring)
         if self.compare is not None:
@@ -577,9 +612,7 @@ class ReviewScreen(Screen[None]):
 
     def _on_change(self, change: Change) -> None:
         doc_id, start, _ = change.key
-        if self._suspects_left is not None and nav.is_suspect(
-            self.assessments.get((doc_id, start))
-        ):
+        if self._suspects_left is not None and self._is_suspect(*change.key):
             # Notes on untagged sentences are entries too, but not tags.
             was = change.before is not None and change.before.is_tag
             now_tagged = change.after is not None and change.after.is_tag
@@ -610,15 +643,22 @@ class ReviewScreen(Screen[None]):
         batches at most every 0.1 s so the screen fills in without waiting for the end."""
         # Documents are split into sentences on first use: the first frame split only the one
         # on screen; the rest is split here, off the UI thread.
-        # A second opening reads the spans the first one found (checked before use).
-        split_all(self.corpus)
-        total = sum(len(d.claims) for d in self.corpus.documents)
-        if has_cached(self.corpus):  # scores follow at once: they bring the counts with them
+        if has_cached(self.corpus):
+            # A second opening: every count from the cache's summary first (~10 ms for 100k
+            # claims), then the scores group by group, then the sentences of every document
+            # (the spans the first opening found, checked before use). Until a document is
+            # split, its count comes from the summary and it is split when first shown.
             try:
-                self._post_batches(iter_cached_compact(self.corpus), total)
-                return
+                summary, cached = read_cached(self.corpus)
+                self.post_message(self.Summarized(self.corpus, summary))
+                self._post_batches(cached, summary.total, reading=True)
             except UNREADABLE:
                 pass  # unreadable cache: score again and rewrite it
+            else:
+                split_all(self.corpus)
+                return
+        split_all(self.corpus)
+        total = sum(len(d.claims) for d in self.corpus.documents)
         self.post_message(self.Segmented(total))  # counts now, scores as they come
         groups: list[list[Compact]] = []
 
@@ -630,7 +670,9 @@ class ReviewScreen(Screen[None]):
         self._post_batches(fresh(), total)
         save_cached_compact(self.corpus, groups)
 
-    def _post_batches(self, groups: Iterable[list[Compact]], total: int) -> None:
+    def _post_batches(
+        self, groups: Iterable[list[Compact]], total: int, reading: bool = False
+    ) -> None:
         batch: list[Compact] = []
         last = time.monotonic()
         done = 0
@@ -638,12 +680,24 @@ class ReviewScreen(Screen[None]):
             batch.extend(results)
             done += len(results)
             if time.monotonic() - last > 0.1:
-                self.post_message(self.ScoresArrived(batch, done, total, False))
+                self.post_message(self.ScoresArrived(batch, done, total, False, reading))
                 batch, last = [], time.monotonic()
-        self.post_message(self.ScoresArrived(batch, done, total, True))
+        self.post_message(self.ScoresArrived(batch, done, total, True, reading))
 
     def on_review_screen_segmented(self, message: Segmented) -> None:
         self._total_claims = message.claims
+        doc_list = self.query_one(DocumentList)
+        highlighted = doc_list.highlighted
+        doc_list.populate([self._stats(i) for i in range(len(self.corpus.documents))])
+        doc_list.highlighted = highlighted
+        self._refresh_status()
+
+    def on_review_screen_summarized(self, message: Summarized) -> None:
+        self._claims_known = message.claims
+        self._suspect_spans.update(message.suspects)
+        self._total_claims = message.total
+        self._suspects_left = sum(map(self._untagged_suspects, self.corpus.documents))
+        self.scoring = "reading scores 0%"
         doc_list = self.query_one(DocumentList)
         highlighted = doc_list.highlighted
         doc_list.populate([self._stats(i) for i in range(len(self.corpus.documents))])
@@ -672,12 +726,20 @@ class ReviewScreen(Screen[None]):
             gc.freeze()
             self._suspects_left = sum(map(self._untagged_suspects, self.corpus.documents))
         percent = 100 * message.done // max(message.total, 1)
-        self.scoring = (
-            "" if message.final else f"scoring {message.done:,}/{message.total:,} ({percent}%)"
-        )
+        if message.final:
+            self.scoring = ""
+        elif message.reading:
+            self.scoring = f"reading scores {percent}%"
+        else:
+            self.scoring = f"scoring {message.done:,}/{message.total:,} ({percent}%)"
         doc_list = self.query_one(DocumentList)
-        self._list_pending |= {i for i, d in enumerate(self.corpus.documents) if d.group in groups}
-        if message.final and len(self._list_pending) > 64:
+        if not message.reading:  # read from the cache, the list shows the summary's counts
+            self._list_pending |= {
+                i for i, d in enumerate(self.corpus.documents) if d.group in groups
+            }
+        if not self._list_pending:
+            pass
+        elif message.final and len(self._list_pending) > 64:
             # One pass over the list beats thousands of single updates (each re-lays it out).
             highlighted = doc_list.highlighted
             doc_list.populate([self._stats(i) for i in range(len(self.corpus.documents))])
@@ -761,13 +823,11 @@ class ReviewScreen(Screen[None]):
         if self.blind:  # the engine must not choose the order: the next untagged claim
             self._next_untagged(step)
             return
-        if self.scoring:
+        if self._suspects_left is None:  # still scoring, and no summary from the cache
             self.notify("Still scoring; suspects found so far are used.", timeout=2)
         self._jump(
             step,
-            lambda d, s: (
-                nav.is_suspect(self.assessments.get((d.id, s.start))) and not self._is_tagged(d, s)
-            ),
+            lambda d, s: self._is_suspect(d.id, s.start, s.end) and not self._is_tagged(d, s),
             "other untagged suspect",
         )
 

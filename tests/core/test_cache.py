@@ -105,3 +105,60 @@ def test_scores_of_another_engine_are_never_read_back(tmp_path: Path, monkeypatc
         "index.py",
         "suspects.py",
     }
+
+
+def test_the_summary_counts_what_the_full_scores_count(tmp_path: Path, monkeypatch):
+    # A second opening shows every count from the cache's summary before the scores are read:
+    # the claims of each document and its suspects must be what the full scores give, under
+    # whatever threshold the reviewer has set since the cache was written.
+    from reviewer.core import navigation as nav
+    from reviewer.core.suspects import compact, scored
+
+    make_corpus(tmp_path / "c", groups=6, docs_per_group=4, sentences_per_doc=12, seed=3)
+    corpus = load_corpus([tmp_path / "c"]).corpus
+    groups = list(assess_corpus(corpus, workers=1))
+    cache.save_cached(corpus, groups)
+    summary, rest = cache.read_cached(corpus)
+    assert [len(g) for g in rest] == [len(g) for g in groups]  # the groups follow it
+    assert summary.claims == {d.id: len(d.claims) for d in corpus.documents}
+    assert summary.total == sum(len(g) for g in groups)
+    rows = [r for g in groups for r in compact(g)]
+    spans = {}
+    for threshold in (0.5, 0.7, 0.9):
+        monkeypatch.setattr(nav, "SUSPECT_THRESHOLD", threshold)
+        spans[threshold] = summary.suspect_spans()
+        assert spans[threshold] == nav.suspect_spans(scored(rows)), threshold
+    counts = [sum(map(len, spans[t].values())) for t in (0.5, 0.7, 0.9)]
+    assert counts[0] > counts[1] > counts[2] > 0  # the thresholds do tell sentences apart
+
+
+def test_a_damaged_summary_makes_the_cache_unreadable(tmp_path: Path):
+    import pickle
+
+    make_corpus(tmp_path / "c", groups=2, docs_per_group=2, sentences_per_doc=4, seed=5)
+    corpus = load_corpus([tmp_path / "c"]).corpus
+    cache.save_cached(corpus, list(assess_corpus(corpus, workers=1)))
+    path = cache._path(corpus)
+    good = path.read_bytes()
+    with open(path, "rb") as fh:
+        count, claims, flagged = pickle.load(fh)
+        body = fh.read()
+    doc = next(iter(claims))
+    damaged = [
+        (str(count), claims, flagged),  # a count that is not one
+        (count, {doc: "12"}, flagged),  # a claim count that is not one
+        (count, claims, {doc: ((1, "x", 0.9),)}),  # a span that is not one
+        (count, claims, {"nowhere": ((1, 5, 0.9),)}),  # a document it does not count
+        count,  # the first format's head
+    ]
+    for head in damaged:
+        path.write_bytes(pickle.dumps(head) + body)
+        try:
+            cache.read_cached(corpus)
+        except cache.UNREADABLE:
+            pass
+        else:
+            raise AssertionError(f"read a damaged summary: {head!r:.80}")
+        assert cache.load_cached(corpus) is None
+    path.write_bytes(good)
+    assert cache.load_cached(corpus) is not None

@@ -274,3 +274,83 @@ async def test_suspect_counts_leave_out_tags_made_before_opening(tmp_path: Path)
         assert screen._suspects_left == sum(left) - 1
         assert f"{sum(left) - 1} suspects left" in drawn_text(app)
         assert sum(1 for a in on_disk(app) if a.get("label")) == len(tagged) + 1
+
+
+async def test_a_second_opening_counts_every_suspect_before_reading_the_scores(
+    tmp_path: Path, monkeypatch
+):
+    """From the cache, every count shows from its summary while the scores are still being
+    read: the status and each list entry, `n` goes to the next suspect of a document whose
+    scores have not arrived, and tagging it counts down; the scores then fill in and agree."""
+    import threading
+
+    from reviewer.core import cache
+    from reviewer.core.corpus import load_corpus
+    from reviewer.core.suspects import assess_corpus
+    from reviewer.screens import review
+    from reviewer.widgets.document_list import DocumentList
+    from tests.conftest import SEEDS
+
+    corpus = load_corpus([SEEDS]).corpus
+    groups = list(assess_corpus(corpus))
+    cache.save_cached(corpus, groups)
+    scores = {(a.doc, a.start): a for group in groups for a in group}
+
+    def suspect(d, s) -> bool:
+        return nav.is_suspect(scores.get((d.id, s.start)))
+
+    per_doc = [sum(1 for c in d.claims if suspect(d, c)) for d in corpus.documents]
+    total = sum(per_doc)
+    # The scores are held back until the test lets them through.
+    release = threading.Event()
+    real = review.read_cached
+
+    def held(corpus):
+        summary, rest = real(corpus)
+
+        def later():
+            release.wait(60)
+            yield from rest
+
+        return summary, later()
+
+    monkeypatch.setattr(review, "read_cached", held)
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        try:
+            for _ in range(400):
+                await pilot.pause(0.05)
+                screen = app.screen
+                if getattr(screen, "_suspects_left", None) is not None:
+                    break
+            assert isinstance(screen, review.ReviewScreen)
+            assert screen.assessments == {}  # not one score read yet
+            assert f"{total} suspects left · reading scores 0%" in drawn_text(app)
+            stats = screen.query_one(DocumentList)._stats
+            assert [st.suspects_left for st in stats] == per_doc
+            assert [st.claims for st in stats] == [len(d.claims) for d in corpus.documents]
+            start = (screen.doc_index, screen.sentence_index)
+            expected = nav.find(corpus, start, 1, suspect)
+            assert expected is not None and expected != start
+            await pilot.press("n")
+            assert (screen.doc_index, screen.sentence_index) == expected
+            assert screen.assessments == {}  # found from the summary alone
+            target = screen.doc.sentences[screen.sentence_index]
+            await pilot.press("f")
+            await pilot.pause()
+            assert f"{total - 1} suspects left" in drawn_text(app)
+            written = on_disk(app)
+            assert [(a["doc"], a["label"]) for a in written] == [(screen.doc.id, "fabricated")]
+        finally:
+            release.set()
+        screen = await ready(pilot)
+        assert len(screen.assessments) == sum(len(d.claims) for d in corpus.documents)
+        assert screen._suspects_left == total - 1
+        text = drawn_text(app)
+        assert f"{total - 1} suspects left" in text and "reading scores" not in text
+        assert screen._level_of(screen.doc, target) > 0  # its highlight came with the scores
+        stats = screen.query_one(DocumentList)._stats
+        tagged_doc = screen.doc_index
+        assert [st.suspects_left for st in stats] == [
+            n - (1 if i == tagged_doc else 0) for i, n in enumerate(per_doc)
+        ]
