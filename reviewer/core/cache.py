@@ -16,7 +16,7 @@ import functools
 import hashlib
 import os
 import pickle
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -218,12 +218,25 @@ def _sentences_path(corpus: Corpus) -> Path:
     return cache_dir().parent / "sentences" / f"{key}.pickle"
 
 
-def save_sentences(corpus: Corpus) -> None:
-    """Store every document's sentence spans (all documents must be split already)."""
+def _never() -> bool:
+    return False
+
+
+# Checked every this many documents: a stop (the app quitting) waits a few milliseconds at most.
+_STOP_EVERY = 64
+
+
+def save_sentences(corpus: Corpus, stop: Callable[[], bool] = _never) -> None:
+    """Store every document's sentence spans (splitting those not split yet); nothing is
+    stored if ``stop`` says so first."""
     final = _sentences_path(corpus)
     if final.is_file():
         return
-    spans = [[(s.start, s.end, s.noise, s.heading) for s in d.sentences] for d in corpus.documents]
+    spans = []
+    for i, d in enumerate(corpus.documents):
+        if i % _STOP_EVERY == 0 and stop():
+            return
+        spans.append([(s.start, s.end, s.noise, s.heading) for s in d.sentences])
     with contextlib.suppress(OSError):
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
@@ -232,10 +245,10 @@ def save_sentences(corpus: Corpus) -> None:
         os.replace(tmp, final)
 
 
-def load_sentences(corpus: Corpus) -> bool:
+def load_sentences(corpus: Corpus, stop: Callable[[], bool] = _never) -> bool:
     """Give each document its cached sentences; False (and nothing changed) when there is no
-    usable cache. Checked before use: spans in order and inside the text, and the first
-    document split again must give the same spans."""
+    usable cache or ``stop`` says so. Checked before use: spans in order and inside the text,
+    and the first document split again must give the same spans."""
     try:
         with open(_sentences_path(corpus), "rb") as fh:
             spans = pickle.load(fh)
@@ -246,7 +259,9 @@ def load_sentences(corpus: Corpus) -> bool:
         return False
     built = []
     try:
-        for d, rows in zip(docs, spans, strict=True):
+        for n, (d, rows) in enumerate(zip(docs, spans, strict=True)):
+            if n % _STOP_EVERY == 0 and stop():
+                return False
             last = 0
             sentences = []
             for i, (start, end, noise, heading) in enumerate(rows):
@@ -267,8 +282,9 @@ def load_sentences(corpus: Corpus) -> bool:
     return True
 
 
-def split_all(corpus: Corpus) -> None:
+def split_all(corpus: Corpus, stop: Callable[[], bool] = _never) -> None:
     """Split every document into sentences: the spans a previous run stored when they are
-    still valid (0.3 s for 100k sentences instead of 2-3 s), else split now and store them."""
-    if not load_sentences(corpus):
-        save_sentences(corpus)
+    still valid (0.3 s for 100k sentences instead of 2-3 s), else split now and store them.
+    ``stop`` ends it early (the app is quitting): documents not split yet are split on use."""
+    if not load_sentences(corpus, stop) and not stop():
+        save_sentences(corpus, stop)

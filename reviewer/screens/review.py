@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from rich.text import Text
@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from reviewer.core import navigation as nav
 from reviewer.core.cache import (
@@ -648,14 +648,20 @@ class ReviewScreen(Screen[None]):
             # claims), then the scores group by group, then the sentences of every document
             # (the spans the first opening found, checked before use). Until a document is
             # split, its count comes from the summary and it is split when first shown.
+            # Quitting meanwhile stops the reading: the app waits for this thread to end.
+            worker = get_current_worker()
+
+            def stop() -> bool:
+                return worker.is_cancelled
+
             try:
                 summary, cached = read_cached(self.corpus)
                 self.post_message(self.Summarized(self.corpus, summary))
-                self._post_batches(cached, summary.total, reading=True)
+                self._post_batches(cached, summary.total, reading=True, stop=stop)
             except UNREADABLE:
                 pass  # unreadable cache: score again and rewrite it
             else:
-                split_all(self.corpus)
+                split_all(self.corpus, stop)
                 return
         split_all(self.corpus)
         total = sum(len(d.claims) for d in self.corpus.documents)
@@ -671,12 +677,18 @@ class ReviewScreen(Screen[None]):
         save_cached_compact(self.corpus, groups)
 
     def _post_batches(
-        self, groups: Iterable[list[Compact]], total: int, reading: bool = False
+        self,
+        groups: Iterable[list[Compact]],
+        total: int,
+        reading: bool = False,
+        stop: Callable[[], bool] | None = None,
     ) -> None:
         batch: list[Compact] = []
         last = time.monotonic()
         done = 0
         for results in groups:
+            if stop is not None and stop():
+                return
             batch.extend(results)
             done += len(results)
             if time.monotonic() - last > 0.1:

@@ -162,3 +162,25 @@ def test_a_damaged_summary_makes_the_cache_unreadable(tmp_path: Path):
         assert cache.load_cached(corpus) is None
     path.write_bytes(good)
     assert cache.load_cached(corpus) is not None
+
+
+def test_splitting_every_document_stops_when_asked(tmp_path: Path):
+    # The app quitting while the scoring thread splits a large corpus must not wait for it:
+    # a stop ends the work early, with nothing half-stored and every document still whole.
+    from reviewer.core.cache import _sentences_path, split_all
+
+    make_corpus(tmp_path / "c", groups=80, docs_per_group=2, sentences_per_doc=3, seed=5)
+    corpus = load_corpus([tmp_path / "c"]).corpus
+
+    def stop_soon() -> bool:  # once some documents are split
+        return sum(d.segmented for d in corpus.documents) >= 10
+
+    split_all(corpus, stop_soon)  # no spans stored yet: it splits, and stops on the way
+    assert not _sentences_path(corpus).exists()
+    split = [d.segmented for d in corpus.documents]
+    assert 0 < sum(split) < len(split)
+    split_all(corpus)
+    stored = load_corpus([tmp_path / "c"]).corpus
+    split_all(stored, lambda: True)  # spans stored: reading them stops too, changing nothing
+    assert not any(d.segmented for d in stored.documents)
+    assert [d.sentences for d in stored.documents] == [d.sentences for d in corpus.documents]
