@@ -6,8 +6,8 @@ Prints, for a 2,000-document / 100,000-claim corpus (500 groups of 4 documents):
 - first document on screen: `tmux new-session` to the first claim drawn in the pane, first
   opening (no score cache) and second opening (cache on disk); then until the status line says
   "suspects left" (every suspect scored and counted: on a second opening the counts come from the
-  cache's summary while the scores are still read), and until every score is read (the status
-  no longer says "reading scores");
+  cache's summary while the scores are still read), and until every score and sentence is read
+  (the status no longer says "reading scores" or "reading sentences");
 - tag -> file renamed: `tmux send-keys` to the annotation file replaced on disk (a new inode),
   with 10,000 annotations in the file, p50 / p95 / max over N tags;
 - moving to another document: `send-keys tab` to the pane showing the next document's name;
@@ -91,7 +91,8 @@ def first_claim_of(corpus: Path) -> str:
 
 def all_read(screen: str) -> bool:
     """Every score is in: the counts show, and nothing is still being read or scored."""
-    return "suspects left" in screen and "reading scores" not in screen
+    status = next((line for line in screen.splitlines() if "suspects left" in line), "")
+    return bool(status) and "reading " not in status
 
 
 def opening(project: Path, corpus: Path, env: dict[str, str], marker: str, name: str) -> None:

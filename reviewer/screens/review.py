@@ -657,12 +657,18 @@ class ReviewScreen(Screen[None]):
             try:
                 summary, cached = read_cached(self.corpus)
                 self.post_message(self.Summarized(self.corpus, summary))
-                self._post_batches(cached, summary.total, reading=True, stop=stop)
+                # The sentences are read before the final message: it freezes the heap
+                # for the collector, and the 100,000 sentences belong in it.
+                self._post_batches(
+                    cached,
+                    summary.total,
+                    reading=True,
+                    stop=stop,
+                    finish=lambda: split_all(self.corpus, stop),
+                )
+                return
             except UNREADABLE:
                 pass  # unreadable cache: score again and rewrite it
-            else:
-                split_all(self.corpus, stop)
-                return
         split_all(self.corpus)
         total = sum(len(d.claims) for d in self.corpus.documents)
         self.post_message(self.Segmented(total))  # counts now, scores as they come
@@ -682,7 +688,10 @@ class ReviewScreen(Screen[None]):
         total: int,
         reading: bool = False,
         stop: Callable[[], bool] | None = None,
+        finish: Callable[[], None] | None = None,
     ) -> None:
+        """Post the scores in batches; ``finish`` is done after the last batch is posted and
+        before the final message (which says every score is in and freezes the heap)."""
         batch: list[Compact] = []
         last = time.monotonic()
         done = 0
@@ -694,6 +703,11 @@ class ReviewScreen(Screen[None]):
             if time.monotonic() - last > 0.1:
                 self.post_message(self.ScoresArrived(batch, done, total, False, reading))
                 batch, last = [], time.monotonic()
+        if finish is not None:
+            if batch:
+                self.post_message(self.ScoresArrived(batch, done, total, False, reading))
+                batch = []
+            finish()
         self.post_message(self.ScoresArrived(batch, done, total, True, reading))
 
     def on_review_screen_segmented(self, message: Segmented) -> None:
@@ -740,6 +754,8 @@ class ReviewScreen(Screen[None]):
         percent = 100 * message.done // max(message.total, 1)
         if message.final:
             self.scoring = ""
+        elif message.reading and message.done >= message.total:
+            self.scoring = "reading sentences"  # every score is in: the spans follow
         elif message.reading:
             self.scoring = f"reading scores {percent}%"
         else:
