@@ -16,6 +16,7 @@ import functools
 import hashlib
 import os
 import pickle
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -100,15 +101,15 @@ class Summary(NamedTuple):
 
 
 def summarize(groups: Sequence[Sequence[Compact]]) -> Summary:
-    claims: dict[str, int] = {}
+    claims: Counter[str] = Counter()
     flagged: dict[str, list[tuple[int, int, float]]] = {}
     kinds = _navigation_module.SUSPECT_KINDS
     for rows in groups:
-        for _group, doc, start, end, score, kind, *_rest in rows:
-            claims[doc] = claims.get(doc, 0) + 1
-            if kind in kinds:
-                flagged.setdefault(doc, []).append((start, end, score))
-    return Summary(claims, {doc: tuple(rows) for doc, rows in flagged.items()})
+        claims.update(r[1] for r in rows)
+        for r in rows:
+            if r[5] in kinds:
+                flagged.setdefault(r[1], []).append((r[2], r[3], r[4]))
+    return Summary(dict(claims), {doc: tuple(rows) for doc, rows in flagged.items()})
 
 
 def _checked(head: object) -> tuple[int, Summary]:
