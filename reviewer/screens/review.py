@@ -710,12 +710,17 @@ class ReviewScreen(Screen[None]):
             finish()
         self.post_message(self.ScoresArrived(batch, done, total, True, reading))
 
-    def on_review_screen_segmented(self, message: Segmented) -> None:
-        self._total_claims = message.claims
+    def _rebuild_list(self) -> None:
+        """Every entry of the document list anew, the highlight kept: one pass beats thousands
+        of single updates (each re-lays the list out)."""
         doc_list = self.query_one(DocumentList)
         highlighted = doc_list.highlighted
         doc_list.populate([self._stats(i) for i in range(len(self.corpus.documents))])
         doc_list.highlighted = highlighted
+
+    def on_review_screen_segmented(self, message: Segmented) -> None:
+        self._total_claims = message.claims
+        self._rebuild_list()
         self._refresh_status()
 
     def on_review_screen_summarized(self, message: Summarized) -> None:
@@ -724,10 +729,7 @@ class ReviewScreen(Screen[None]):
         self._total_claims = message.total
         self._suspects_left = sum(map(self._untagged_suspects, self.corpus.documents))
         self.scoring = "reading scores 0%"
-        doc_list = self.query_one(DocumentList)
-        highlighted = doc_list.highlighted
-        doc_list.populate([self._stats(i) for i in range(len(self.corpus.documents))])
-        doc_list.highlighted = highlighted
+        self._rebuild_list()
         self._refresh_status()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -760,20 +762,15 @@ class ReviewScreen(Screen[None]):
             self.scoring = f"reading scores {percent}%"
         else:
             self.scoring = f"scoring {message.done:,}/{message.total:,} ({percent}%)"
-        doc_list = self.query_one(DocumentList)
         if not message.reading:  # read from the cache, the list shows the summary's counts
             self._list_pending |= {
                 i for i, d in enumerate(self.corpus.documents) if d.group in groups
             }
-        if not self._list_pending:
-            pass
-        elif message.final and len(self._list_pending) > 64:
-            # One pass over the list beats thousands of single updates (each re-lays it out).
-            highlighted = doc_list.highlighted
-            doc_list.populate([self._stats(i) for i in range(len(self.corpus.documents))])
-            doc_list.highlighted = highlighted
+        if message.final and len(self._list_pending) > 64:
+            self._rebuild_list()
             self._list_pending.clear()
         elif message.final or len(self._list_pending) <= 64:
+            doc_list = self.query_one(DocumentList)
             for i in sorted(self._list_pending):
                 doc_list.update_document(i, self._stats(i))
             self._list_pending.clear()
