@@ -249,9 +249,11 @@ class DocumentList(OptionList, can_focus=False):
         colours = colours or self._colours()
         if st.claims is None:  # not split into sentences yet
             text.append(name, style="bold")
-            text.append("\n  …", style=colours["scoring"])
+            text.append("\n  …", style=colours["muted"])
             return text
-        text.append(name, style="bold" if st.tagged < st.claims else "dim")
+        # A finished document's name is muted by colour, not the dim attribute: the terminal
+        # blends dim text toward the background, 2.8:1 on the highlighted row.
+        text.append(name, style="bold" if st.tagged < st.claims else colours["muted"])
         text.append("\n")
         done = st.tagged == st.claims and st.claims > 0
         progress = f"  {st.tagged}/{st.claims} tagged"
@@ -265,7 +267,7 @@ class DocumentList(OptionList, can_focus=False):
             if len(progress) + len(extra) > width:
                 extra = f" !{st.suspects_left}"
         text.append(progress, style=colours["done"] if done else "")
-        text.append(extra, style=colours["scoring"] if not st.scored else colours["suspect"])
+        text.append(extra, style=colours["muted"] if not st.scored else colours["suspect"])
         return text
 
     def _colours(self) -> dict[str, Style]:
@@ -283,7 +285,8 @@ class DocumentList(OptionList, can_focus=False):
             self._colours_key = key
             self._colour_styles = {
                 "done": Style(color=on_both(pal.labels["supported"]).rich_color),
-                "scoring": Style(color=on_both(pal.noise).rich_color),
+                # Not scored yet, or every claim tagged: text that steps back, still readable.
+                "muted": Style(color=on_both(pal.noise).rich_color),
                 "suspect": Style(color=on_both(pal.warning).rich_color, bold=True),
             }
         return self._colour_styles

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from rich.color import Color as RichColor
 from textual.color import Color
+from textual.filter import dim_color
 
 from reviewer.screens.review import ReviewScreen
 from reviewer.widgets.document_view import DocumentView
@@ -44,6 +45,10 @@ def low_contrast_cells(app) -> list[tuple[float, str]]:
         assert fg is not None and bg is not None, f"{text!r} drawn in the terminal's colours"
         if seg.style.reverse:
             fg, bg = bg, fg
+        if seg.style.dim:
+            # The terminal gets dim text as a colour blended toward the background (Textual's
+            # DimFilter, applied after these segments): measure that colour, not the style's.
+            fg = dim_color(bg, fg)
         # In truecolor and as a 256-colour terminal (tmux, SSH) draws it: the nearest xterm entry.
         ratio = worst_contrast(_rgb(fg), _rgb(bg))
         if ratio < 4.5:
@@ -63,6 +68,38 @@ async def test_every_text_cell_reads_at_aa(tmp_path: Path, theme: str, size: tup
         await pilot.pause()
         assert low_contrast_cells(app) == []
         await pilot.press("j")  # the cursor on a tagged sentence, the panel showing evidence
+        await pilot.pause()
+        assert low_contrast_cells(app) == []
+
+
+@pytest.mark.parametrize("theme", THEMES)
+async def test_a_finished_document_reads_at_aa_in_the_list_highlighted_or_not(
+    tmp_path: Path, theme: str
+):
+    # A document with every claim tagged is shown muted in the list; dim text on the highlighted
+    # row measured 2.8:1 in tmux (256 colours), grey on teal.
+    from reviewer.core.corpus import load_corpus
+    from reviewer.core.session import Session
+    from tests.conftest import SEEDS
+
+    corpus = load_corpus([SEEDS]).corpus
+    finished = min(corpus.documents, key=lambda d: len(d.claims))
+    before = Session(corpus, tmp_path / "annotations" / "ana.toml", "ana")
+    for claim in finished.claims:
+        before.tag(finished, claim, "supported")
+    before.close()
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = theme
+        screen = await ready(pilot)
+        while screen.doc.id != finished.id and screen.doc_index < len(corpus.documents) - 1:
+            await pilot.press("tab")
+        assert screen.doc.id == finished.id
+        await pilot.pause()
+        name = finished.id[:12]
+        assert name in drawn_text(app)
+        assert low_contrast_cells(app) == []
+        await pilot.press("tab")  # the finished entry no longer highlighted
         await pilot.pause()
         assert low_contrast_cells(app) == []
 
