@@ -47,6 +47,7 @@ from .parallel import (
     claims_of,
     group_by,
     groups_in_order,
+    part_range,
     same,
     sorted_groups,
     workers_for,
@@ -681,14 +682,16 @@ def _assess_unit(g: GroupIndex, uid: int, group_name: str) -> Assessment:
     )
 
 
-def assess_group(docs: Sequence[Document]) -> list[Assessment]:
-    """Assessments of every claim of every document in one group, in document order."""
+def assess_group(docs: Sequence[Document], part: int = 0, parts: int = 1) -> list[Assessment]:
+    """Assessments of every claim of every document in one group, in document order; or
+    part ``part`` of ``parts`` of that list (``parallel.part_range``), for a group worked on
+    by several processes: each claim's assessment depends on the group, not on the others'."""
     if not docs:
         return []
     group_name = docs[0].group
     if len(docs) == 1:
         d = docs[0]
-        return [
+        alone = [
             Assessment(
                 group_name,
                 d.id,
@@ -703,12 +706,14 @@ def assess_group(docs: Sequence[Document]) -> list[Assessment]:
             for s in d.sentences
             if s.is_claim
         ]
+        mine = part_range(len(alone), part, parts)
+        return alone[mine.start : mine.stop]
     # Scoring allocates many small objects and no cycles; the cyclic collector only costs time.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         g = GroupIndex(docs)
-        return [_assess_unit(g, uid, group_name) for uid in range(len(g.units))]
+        return [_assess_unit(g, uid, group_name) for uid in part_range(len(g.units), part, parts)]
     finally:
         if was_enabled:
             gc.enable()
@@ -746,10 +751,12 @@ def scored(rows: Sequence[Compact]) -> list[Scored]:
 
 def _by_group(corpus: Corpus, local, remote, receive, progress, workers: int | None):
     """``groups_in_order`` over the corpus's groups, on as many workers as its size warrants
-    (or ``workers``)."""
+    (or ``workers``); ``remote`` takes a part and a count of parts too."""
     total = claims_of(corpus)
     n = workers_for(total, workers)
-    return groups_in_order(sorted_groups(corpus), local, remote, receive, progress, n, total)
+    return groups_in_order(
+        sorted_groups(corpus), local, remote, receive, progress, n, total, remote_part=remote
+    )
 
 
 def assess_corpus_compact(
@@ -786,9 +793,9 @@ def _slim(m: Match) -> tuple[Any, ...]:
     return (m.doc, m.start, m.end, m.similarity, m.stance)
 
 
-def _assess_group_compact(docs: Sequence[Document]) -> list[Compact]:
+def _assess_group_compact(docs: Sequence[Document], part: int = 0, parts: int = 1) -> list[Compact]:
     """``assess_group`` for worker processes: texts stay out of what crosses the boundary."""
-    return compact(assess_group(docs))
+    return compact(assess_group(docs, part, parts))
 
 
 def expand(corpus: Corpus, rows: list[Compact]) -> list[Assessment]:
@@ -831,8 +838,8 @@ def assess_corpus(
     )
 
 
-def _assess_group_jsonl(docs: Sequence[Document]) -> list[str]:
-    return [a.json_line() for a in assess_group(docs)]
+def _assess_group_jsonl(docs: Sequence[Document], part: int = 0, parts: int = 1) -> list[str]:
+    return [a.json_line() for a in assess_group(docs, part, parts)]
 
 
 def assess_corpus_jsonl(
@@ -859,5 +866,12 @@ def read_and_assess_jsonl(
         docs for unit in reader.units(by_group=True) for _, docs in sorted(group_by(unit).items())
     )
     return groups_in_order(
-        groups, _assess_group_jsonl, _assess_group_jsonl, same, progress, n, None
+        groups,
+        _assess_group_jsonl,
+        _assess_group_jsonl,
+        same,
+        progress,
+        n,
+        None,
+        remote_part=_assess_group_jsonl,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import accumulate
 from pathlib import Path
 
 from benchmarks.synthetic import make_corpus
@@ -184,3 +185,50 @@ def test_splitting_every_document_stops_when_asked(tmp_path: Path):
     split_all(stored, lambda: True)  # spans stored: reading them stops too, changing nothing
     assert not any(d.segmented for d in stored.documents)
     assert [d.sentences for d in stored.documents] == [d.sentences for d in corpus.documents]
+
+
+def test_a_large_group_in_parts_gives_the_same_bytes_progress_and_order(
+    tmp_path: Path, monkeypatch
+):
+    """A group at or over SPLIT_FROM claims is scored in one part per worker; joined, the parts
+    are the whole group's lines, in order, between the groups before and after it."""
+    from reviewer.core import parallel
+    from reviewer.core.suspects import assess_corpus_jsonl
+
+    make_corpus(tmp_path / "c", groups=3, docs_per_group=2, sentences_per_doc=4, seed=3)
+    make_corpus(
+        tmp_path / "c" / "group00000b", groups=1, docs_per_group=9, sentences_per_doc=7, seed=4
+    )
+    corpus = load_corpus([tmp_path / "c"]).corpus
+    sizes = {g: sum(len(d.claims) for d in docs) for g, docs in corpus.groups.items()}
+    big = max(sizes, key=sizes.__getitem__)
+    assert sorted(sizes)[1] == big and sizes[big] > 3 * max(v for g, v in sizes.items() if g != big)
+    one = "".join("".join(lines) for lines in assess_corpus_jsonl(corpus, workers=1))
+
+    monkeypatch.setattr(parallel, "SPLIT_FROM", sizes[big])
+    shares: list[list[int]] = []
+    real_parts_of = parallel.parts_of
+    monkeypatch.setattr(
+        parallel, "parts_of", lambda c, n: shares.append(real_parts_of(c, n)) or shares[-1]
+    )
+    seen: list[tuple[int, int | None]] = []
+    groups = list(assess_corpus_jsonl(corpus, lambda d, t: seen.append((d, t)), workers=3))
+    assert shares == [[sizes[big] // 3 + (i >= 3 - sizes[big] % 3) for i in range(3)]]
+    assert "".join("".join(lines) for lines in groups) == one
+    # One list per group (the parts joined), and progress once per group, up to every claim.
+    assert [len(lines) for lines in groups] == [sizes[g] for g in sorted(sizes)]
+    assert [d for d, _ in seen] == list(accumulate(sizes[g] for g in sorted(sizes)))
+
+
+def test_parts_of_a_group_are_the_whole_in_order():
+    from reviewer.core.corpus import load_corpus as load
+    from reviewer.core.suspects import assess_group
+    from tests.conftest import SEEDS
+
+    docs = list(load([SEEDS]).corpus.documents)
+    for group in (docs, docs[:1]):  # several documents, and one alone
+        whole = assess_group(group)
+        assert whole
+        for parts in (1, 2, 3, 7):
+            joined = [a for i in range(parts) for a in assess_group(group, i, parts)]
+            assert joined == whole
