@@ -18,6 +18,7 @@ from textual.strip import Strip
 from reviewer.core.corpus import Document, Sentence
 from reviewer.core.printable import visible
 from reviewer.widgets.palette import Palette, palette
+from reviewer.widgets.scrolling import set_virtual_size
 
 # Characters that always take one cell (printable ones; tested against rich's widths): Latin,
 # Greek, Cyrillic, general punctuation (dashes, curly quotes, ellipsis), currency, box drawing.
@@ -101,7 +102,7 @@ class DocumentView(ScrollView, can_focus=False):
         self.mark_of: Callable[[Document, Sentence], str] = lambda d, s: ""
         self._rows: list[tuple[int, int]] = []
         self._row_starts: list[int] = []
-        self._wrapped_width = -1
+        self._wrapped_for: Size | None = None  # the content size the rows were wrapped for
         self._cache: dict[int, Strip] = {}
         self._sentence_starts: list[int] = []
 
@@ -111,7 +112,6 @@ class DocumentView(ScrollView, can_focus=False):
         self.document = document
         self.cursor = cursor
         self._sentence_starts = [s.start for s in document.sentences]
-        self._wrapped_width = -1
         self._rewrap()
         self.scroll_to(0, 0, animate=False, immediate=True)
         self.scroll_to_cursor(center=True)
@@ -137,22 +137,33 @@ class DocumentView(ScrollView, can_focus=False):
 
     # ------------------------------------------------------------------ layout
 
-    def _text_width(self) -> int:
-        return max(self.scrollable_content_region.width - GUTTER, 8)
-
     def _rewrap(self) -> None:
-        if self.document is None or not self.scrollable_content_region.width:
+        box = self.content_region  # inside the padding, scrollbar included
+        if self.document is None or not box.width:
             # Not laid out yet: wrapping to a guessed width drew the first frame one word per
             # line. render_line wraps once the width is known, before anything is drawn.
             self._rows = []
             self._row_starts = []
-            self._wrapped_width = -1
+            self._wrapped_for = None
             return
-        self._rows = wrap(self.document.text, self._text_width())
-        self._row_starts = [r[0] for r in self._rows]
-        self._wrapped_width = self._text_width()
+        # A document longer than the view leaves a column for its scrollbar: decided here, so
+        # the text is wrapped once to the width it is drawn at. Wrapping to the whole width
+        # and letting the scrollbar appear afterwards left the text a column too wide, with a
+        # horizontal scrollbar over its last row.
+        text = self.document.text
+        width = max(box.width - GUTTER, 8)
+        narrow = max(box.width - self.styles.scrollbar_size_vertical - GUTTER, 8)
+        if len(text) > width * box.height:  # more rows than the view has, however it wraps
+            width = narrow
+        rows = wrap(text, width)
+        if len(rows) > box.height and width != narrow:
+            width = narrow
+            rows = wrap(text, width)
+        self._rows = rows
+        self._row_starts = [r[0] for r in rows]
+        self._wrapped_for = box.size
         self._cache.clear()
-        self.virtual_size = Size(self._text_width() + GUTTER, len(self._rows))
+        set_virtual_size(self, Size(width + GUTTER, len(rows)))
         self.refresh()
 
     def on_resize(self) -> None:
@@ -164,12 +175,12 @@ class DocumentView(ScrollView, can_focus=False):
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh_all())
 
     def _ensure_wrapped(self) -> None:
-        """Wrap to the current width if it changed (or was unknown), keeping the cursor in
+        """Wrap to the current size if it changed (or was unknown), keeping the cursor in
         view."""
         if (
             self.document is not None
-            and self.scrollable_content_region.width
-            and self._text_width() != self._wrapped_width
+            and self.content_region.width
+            and self.content_region.size != self._wrapped_for
         ):
             self._rewrap()
             self.scroll_to_cursor(center=True)
@@ -250,7 +261,7 @@ class DocumentView(ScrollView, can_focus=False):
     # ------------------------------------------------------------------ rendering
 
     def render_line(self, y: int) -> Strip:
-        if self._wrapped_width < 0:
+        if self._wrapped_for is None:
             self._ensure_wrapped()  # the first frame after layout: the width is known now
         scroll_x, scroll_y = self.scroll_offset
         row = y + scroll_y

@@ -17,6 +17,7 @@ from reviewer.core.suspects import Assessment
 from reviewer.widgets.document_list import fit
 from reviewer.widgets.document_view import wrap
 from reviewer.widgets.palette import Palette, palette
+from reviewer.widgets.scrolling import set_virtual_size
 
 KIND_STYLE = {
     "conflict": "bold red",
@@ -159,9 +160,7 @@ class EvidencePanel(ScrollView, can_focus=False):
             lines = self._body.lines(width, st)
         self._lines = lines
         self._rendered_for = box.size
-        size = Size(width, len(lines))
-        if size != self.virtual_size:
-            self.virtual_size = size
+        set_virtual_size(self, Size(width, len(lines)))
         self.refresh()
 
     def on_mount(self) -> None:

@@ -124,3 +124,59 @@ def bridge_groups(folder: Path) -> Path:
                 f"Officials said it cost {n * 10} million euros.\n"
             )
     return folder
+
+
+def _documents_of_lengths(root: Path, lengths: dict[str, int]) -> Path:
+    group = root / "corpus" / "g"
+    group.mkdir(parents=True)
+    for name, n in lengths.items():
+        sentences = (
+            f"The council in Arden approved plan mark{name}{i} for {i + 2} new houses."
+            for i in range(n)
+        )
+        (group / f"{name}.txt").write_text(" ".join(sentences) + "\n")
+    return root / "corpus"
+
+
+async def test_documents_of_other_lengths_scroll_to_their_last_sentence_after_tab(
+    tmp_path: Path, monkeypatch
+):
+    """A new document's length reaches the view's scrolling without laying out the screen
+    (which repainted every widget on each move): the scrollbar comes and goes with the
+    length, and the last sentence of each document can be brought on screen."""
+    lengths = {"a": 40, "b": 2, "c": 30, "d": 45}
+    app = make_app(tmp_path, _documents_of_lengths(tmp_path, lengths))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await ready(pilot)
+        view = screen.query_one(DocumentView)
+        layouts = 0
+        real = type(screen)._refresh_layout
+
+        def counted(self, *args, **kwargs):
+            nonlocal layouts
+            layouts += 1
+            return real(self, *args, **kwargs)
+
+        monkeypatch.setattr(type(screen), "_refresh_layout", counted)
+        for name, n in lengths.items():
+            assert screen.doc.id.endswith(f"{name}.txt")
+            assert f"mark{name}0 " in drawn_text(app)
+            overflows = len(view._rows) > view.scrollable_content_region.height
+            assert view.show_vertical_scrollbar == overflows == (n > 2), name
+            # The text is wrapped to the width it is drawn at: no row runs under the scrollbar
+            # and no horizontal scrollbar covers the last row (as after a short document).
+            assert not view.show_horizontal_scrollbar, name
+            assert view.virtual_size.width <= view.scrollable_content_region.width, name
+            assert view.max_scroll_y == max(
+                0, len(view._rows) - view.scrollable_content_region.height
+            )
+            before = layouts
+            await pilot.press(*["j"] * (n - 1))
+            await pilot.pause()
+            drawn = drawn_text(app)
+            assert f"mark{name}{n - 1} " in drawn and f"mark{name}0 " not in drawn or n == 2, name
+            assert layouts == before  # moving the cursor lays nothing out
+            await pilot.press("tab")
+            await pilot.pause()
+            if name == "c":  # long to long: the same scrollbars, no layout of the screen
+                assert layouts == before, "a tab between two long documents laid the screen out"
