@@ -148,16 +148,15 @@ class EvidencePanel(ScrollView, can_focus=False):
         return self._st
 
     def _render_body(self) -> None:
-        """Wrap the body to the panel's width: once per change, not once per frame. A body
-        taller than the panel leaves a column for the scrollbar, decided here rather than by a
-        second layout."""
+        """Wrap the body to the panel's width: once per change, not once per frame. The panel
+        keeps its scrollbar (overflow-y: scroll), so the body is wrapped to the room beside it,
+        whatever its length."""
         st = self._styles()
         box = self.content_region
         width = max(box.width, 1)
+        if self.styles.overflow_y == "scroll" or len(self._body.lines(width, st)) > box.height:
+            width = max(width - self.styles.scrollbar_size_vertical, 1)
         lines = self._body.lines(width, st)
-        if len(lines) > box.height and width > 1:
-            width -= self.styles.scrollbar_size_vertical
-            lines = self._body.lines(width, st)
         self._lines = lines
         self._rendered_for = box.size
         set_virtual_size(self, Size(width, len(lines)))

@@ -180,3 +180,32 @@ async def test_documents_of_other_lengths_scroll_to_their_last_sentence_after_ta
             await pilot.pause()
             if name == "c":  # long to long: the same scrollbars, no layout of the screen
                 assert layouts == before, "a tab between two long documents laid the screen out"
+
+
+async def test_evidence_bodies_of_any_length_move_no_layout_and_fit_beside_the_scrollbar(
+    tmp_path: Path, monkeypatch
+):
+    """The panel keeps its scrollbar: a body that outgrows it (or stops) on the next sentence
+    lays nothing out, and every body is wrapped to the room beside the bar."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await ready(pilot)
+        panel = screen.query_one(EvidencePanel)
+        layouts = 0
+        real = type(screen)._refresh_layout
+
+        def counted(self, *args, **kwargs):
+            nonlocal layouts
+            layouts += 1
+            return real(self, *args, **kwargs)
+
+        monkeypatch.setattr(type(screen), "_refresh_layout", counted)
+        heights = set()
+        for _ in range(30):
+            await pilot.press("j")
+            await pilot.pause()
+            heights.add(panel.virtual_size.height > panel.scrollable_content_region.height)
+            assert panel.show_vertical_scrollbar
+            assert panel.virtual_size.width <= panel.scrollable_content_region.width
+        assert heights == {True, False}  # bodies that fit and bodies that do not
+        assert layouts == 0
