@@ -61,7 +61,7 @@ def _run_batch(
 BATCH_CLAIMS = 2_000  # claims per task sent to a worker: fewer round trips, still fine-grained
 # A group this large, with several documents, is worked on in parts, one per worker: one dense
 # group (200 answers to one prompt) would otherwise keep every core but one idle. Each part
-# builds the group's index again (a fifth of a dense group's time), then does its share.
+# builds the group's index again (a fifth to a third of a dense group's time), then does its share.
 SPLIT_FROM = BATCH_CLAIMS
 
 

@@ -16,6 +16,8 @@ def set_virtual_size(view: ScrollView, size: Size) -> None:
     does not depend on its content's size; only its scrollbars do. So the size is set without
     the layout and the scrollbars are updated: when one appears or goes, that change is itself
     a layout reactive (``show_vertical_scrollbar``) and lays the screen out as before.
+    ``ScrollView._scroll_update`` is Textual's own step for a new virtual size (private, and
+    why Textual is pinned exactly); tests/ui/test_layout.py checks the scrollbars it leaves.
     """
     if size == view.virtual_size:
         return
