@@ -154,6 +154,16 @@ def read_cached(corpus: Corpus) -> tuple[Summary, Iterator[list[Compact]]]:
     return summary, groups()
 
 
+def read_summary(corpus: Corpus) -> Summary | None:
+    """The cache's summary alone (its first record: ~10 ms for 100k claims, where every score
+    takes ~0.5 s); None when there is no usable cache for this corpus."""
+    try:
+        with open(_path(corpus), "rb") as fh:
+            return _checked(pickle.load(fh))[1]
+    except UNREADABLE:
+        return None
+
+
 def iter_cached_compact(corpus: Corpus) -> Iterator[list[Compact]]:
     """The cached groups as compact rows; raises OSError/ValueError if unreadable."""
     yield from read_cached(corpus)[1]

@@ -46,6 +46,58 @@ def test_stats_counts_per_document_and_totals(two_reviewers: Path, capsys):
     assert row["claims"] == str(sum(len(d.claims) for d in load_corpus([SEEDS]).corpus.documents))
 
 
+def test_stats_suspects_left_agree_with_the_engine_cold_and_from_the_cache_summary(
+    two_reviewers: Path, capsys, monkeypatch
+):
+    """The first run scores the corpus; the second reads only the cache's summary (neither
+    every score nor every document's sentences), and prints the same table: each document's
+    claims, and its suspects the engine flags that the reviewer has not tagged."""
+    from reviewer.core import cache, suspects
+    from reviewer.core import navigation as nav
+    from reviewer.core.suspects import assess_corpus
+
+    corpus = load_corpus(["seeds"]).corpus
+    flagged = {
+        (a.doc, a.start, a.end)
+        for g in assess_corpus(corpus, workers=1)
+        for a in g
+        if nav.is_suspect(a)
+    }
+    # ana also tags one suspect, which leaves her count (and no one else's).
+    doc_id, first, last = min(flagged)
+    doc = corpus.get(doc_id)
+    sentence = next(x for x in doc.claims if (x.start, x.end) == (first, last))
+    ana = Session(corpus, Path("annotations/ana.toml"), "ana")
+    ana.tag(doc, sentence, "fabricated", 0.9)
+    ana.close()
+    assert main(["stats"]) == 0
+    cold = capsys.readouterr().out
+
+    def not_needed(*args, **kwargs):
+        raise AssertionError("stats read more of the cache than its summary")
+
+    monkeypatch.setattr(cache, "read_cached", not_needed)
+    monkeypatch.setattr(cache, "load_sentences", not_needed)
+    monkeypatch.setattr(suspects, "assess_corpus_compact", not_needed)  # nor scored again
+    assert main(["stats"]) == 0
+    assert capsys.readouterr().out == cold
+
+    tagged = {(a["doc"], a["start"], a["end"]) for a in _annotations("ana")}
+    lines = [line.split("\t") for line in cold.splitlines()]
+    header = lines[1]
+    rows = {r[1]: dict(zip(header, r, strict=True)) for r in lines if r[0] == "ana"}
+    for d in corpus.documents:
+        left = sum(1 for f in flagged if f[0] == d.id and f not in tagged)
+        assert rows[d.id]["claims"] == str(len(d.claims))
+        assert rows[d.id]["suspects left"] == str(left), d.id
+    assert rows["TOTAL"]["suspects left"] == str(len(flagged - tagged))
+    assert 0 < len(flagged - tagged) < len(flagged)  # the tags took some suspects off
+
+
+def _annotations(who: str) -> list[dict]:
+    return tomllib.loads(Path(f"annotations/{who}.toml").read_text())["annotation"]
+
+
 def test_agree_json_numbers_and_disagreements(two_reviewers: Path, capsys):
     assert main(["agree", "annotations/ana.toml", "annotations/bo.toml", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
