@@ -15,7 +15,6 @@ wall time, so another process on the machine inflates it less; nothing is assert
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 import tempfile
@@ -24,8 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.synthetic import make_corpus  # noqa: E402
-from benchmarks.terminal import App, all_read, first_claim_of, pane, wait_for  # noqa: E402
+from benchmarks.terminal import App, all_read, large_project, pane, wait_for  # noqa: E402
 
 
 def quantiles(values: list[float]) -> str:
@@ -65,17 +63,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp)
         log = project / "frames.log"
-        env = {
-            "XDG_CACHE_HOME": str(project / "cache"),
-            "XDG_STATE_HOME": str(project / "state"),
-            "PYTHONPATH": f"{ROOT / 'benchmarks' / 'frame_probe'}:{ROOT}",
-            "REVIEWER_FRAME_LOG": str(log),
-            "TERM": os.environ.get("TERM", "xterm-256color"),
-        }
-        corpus = project / "large"
-        make_corpus(corpus, groups=500, docs_per_group=4, sentences_per_doc=50, seed=11)
-        marker = first_claim_of(corpus)
-        print(f"cores: {os.cpu_count()}; corpus: 2,000 documents, 100,000 claims", flush=True)
+        probe = str(ROOT / "benchmarks" / "frame_probe")
+        env, corpus, marker = large_project(project, probe, REVIEWER_FRAME_LOG=str(log))
         app = App(project, corpus, "frames", env)
         if wait_for(lambda: marker in pane()) is None:
             sys.exit("benchmarks/frames.py: the app did not show the corpus")

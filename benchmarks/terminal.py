@@ -165,6 +165,23 @@ def tag_latency(project: Path, corpus: Path, env: dict[str, str], marker: str, t
         print(f"q to exit with 10,000 annotations: {quit_time:.2f} s")
 
 
+def large_project(project: Path, path: str = "", **env: str) -> tuple[dict[str, str], Path, str]:
+    """The 2,000-document, 100k-claim corpus written under ``project``, the environment the app
+    runs in (its caches kept in ``project``; ``path`` put before the project on PYTHONPATH,
+    ``env`` added), and the first claim's text, which shows the corpus is on screen."""
+    env = {
+        "XDG_CACHE_HOME": str(project / "cache"),
+        "XDG_STATE_HOME": str(project / "state"),
+        "PYTHONPATH": f"{path}:{ROOT}" if path else str(ROOT),
+        "TERM": os.environ.get("TERM", "xterm-256color"),
+        **env,
+    }
+    corpus = project / "large"
+    make_corpus(corpus, groups=500, docs_per_group=4, sentences_per_doc=50, seed=11)
+    print(f"cores: {os.cpu_count()}; corpus: 2,000 documents, 100,000 claims", flush=True)
+    return env, corpus, first_claim_of(corpus)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tags", type=int, default=100)
@@ -174,16 +191,7 @@ def main() -> None:
         sys.exit("benchmarks/terminal.py: tmux is not installed")
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp)
-        env = {
-            "XDG_CACHE_HOME": str(project / "cache"),
-            "XDG_STATE_HOME": str(project / "state"),
-            "PYTHONPATH": str(ROOT),
-            "TERM": os.environ.get("TERM", "xterm-256color"),
-        }
-        corpus = project / "large"
-        make_corpus(corpus, groups=500, docs_per_group=4, sentences_per_doc=50, seed=11)
-        marker = first_claim_of(corpus)
-        print(f"cores: {os.cpu_count()}; corpus: 2,000 documents, 100,000 claims", flush=True)
+        env, corpus, marker = large_project(project)
         for run in range(args.runs):
             shutil.rmtree(project / "cache", ignore_errors=True)
             opening(project, corpus, env, marker, f"first opening (run {run + 1})")

@@ -161,7 +161,7 @@ def groups_in_order(
             if size >= BATCH_CLAIMS:
                 yield from send()
         if batch:
-            pending.append((pool.submit(run, batch), tasks))
+            yield from send()
         yield from finished(block=True)
 
 

@@ -8,7 +8,8 @@ from textual.widget import Widget
 
 
 def set_virtual_size(view: ScrollView, size: Size) -> None:
-    """Give ``view`` a new virtual size, and repaint it, without laying out the screen.
+    """Give ``view`` a new virtual size without laying out the screen (the caller repaints
+    the view, whose content changed too).
 
     Textual's ``virtual_size`` is a layout reactive: each change lays out and repaints every
     widget of the screen (footer, list, status), which was two thirds of a move to the next
@@ -26,4 +27,3 @@ def set_virtual_size(view: ScrollView, size: Size) -> None:
         return
     view.set_reactive(Widget.virtual_size, size)
     view._scroll_update(size)  # scrollbar thumbs, and the scroll offset kept in range
-    view.refresh()
