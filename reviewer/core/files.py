@@ -14,6 +14,7 @@ import os
 import secrets
 import stat
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 MIB = 1024 * 1024
@@ -101,7 +102,7 @@ def _temp_name(path: Path) -> Path:
 
 
 def _write_temp(
-    path: Path, data: bytes, like: os.stat_result | None
+    path: Path, data: bytes | memoryview, like: os.stat_result | None
 ) -> tuple[Path, os.stat_result]:
     """Write ``data`` to a fresh temporary file beside ``path``, fsynced; returns its path.
 
@@ -139,11 +140,14 @@ def _owner(fd: int) -> tuple[int, int]:
     return st.st_uid, st.st_gid
 
 
-def write_atomic(path: Path, data: bytes) -> os.stat_result:
+def write_atomic(
+    path: Path, data: bytes | memoryview, before_rename: Callable[[], None] | None = None
+) -> os.stat_result:
     """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file.
 
     The old file's mode and owner are kept. Returns the new file's status (a rename keeps it).
-    Raises OSError; nothing is left behind on failure.
+    Raises OSError; nothing is left behind on failure. ``before_rename`` is called once the new
+    bytes are on disk, just before they replace the file; what it raises stops the write.
     """
     try:
         like: os.stat_result | None = os.stat(path)
@@ -151,6 +155,8 @@ def write_atomic(path: Path, data: bytes) -> os.stat_result:
         like = None
     tmp, written = _write_temp(path, data, like)
     try:
+        if before_rename is not None:
+            before_rename()
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

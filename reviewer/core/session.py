@@ -30,6 +30,7 @@ from .files import remove_stale_temps
 from .limits import MAX_NOTE_CHARS
 from .lock import SetLock
 from .printable import repair_surrogates, shown_path
+from .replacer import Replacer, replace_here
 from .state import Cursor, load_cursor, save_cursor
 from .store import (
     LABELS,
@@ -343,8 +344,27 @@ class Session:
     ) -> str:
         """Write one snapshot; returns OK, FAILED or CHANGED. Never raises: whatever goes wrong
         is reported in ``save_error`` and the snapshot is written again later."""
+        return self._outcome(snapshot, generation, lambda: self.store.save(snapshot, delta))
+
+    def _start_write(
+        self, snapshot: list[Annotation], delta: Mapping[Key, Annotation | None], replacer: Replacer
+    ) -> bool:
+        """Hand a save to the writer's helper process without waiting (the writer thread
+        finishes it with ``_finish_write``); False if nothing was started."""
         try:
-            self.store.save(snapshot, delta)
+            return self.store.start_save(snapshot, delta, replacer)
+        except Exception:  # never on the key's path: the writer thread saves it in full
+            self.store._keys = None
+            return False
+
+    def _finish_write(self, snapshot: list[Annotation], generation: int, replacer: Replacer) -> str:
+        return self._outcome(snapshot, generation, lambda: self.store.finish_save(replacer))
+
+    def _outcome(
+        self, snapshot: list[Annotation], generation: int, write: Callable[[], None]
+    ) -> str:
+        try:
+            write()
         except StoreChanged as exc:
             self.needs_reload = True
             self.save_error = str(exc)
@@ -711,6 +731,9 @@ class _Writer:
         self._prime = prime
         self._pending: tuple[list[Annotation], int, Mapping[Key, Annotation | None] | None] | None
         self._pending = None
+        # A save the UI thread handed to the helper itself (see submit): snapshot, generation.
+        self._inflight: tuple[list[Annotation], int] | None = None
+        self._replacer: Replacer | None = None
         self._cursor: Cursor | None = None
         self._busy = False
         self._stopping = False
@@ -725,6 +748,19 @@ class _Writer:
         delta: Mapping[Key, Annotation | None] | None,
     ) -> None:
         with self._cond:
+            if (
+                delta is not None
+                and self._pending is None
+                and self._inflight is None
+                and not self._busy
+                and self._replacer is not None
+                and self.session._start_write(snapshot, delta, self._replacer)
+            ):
+                # Idle: the bytes went to the helper from this thread (a millisecond), so the
+                # disk's work starts now, not when this thread next lets the writer run.
+                self._inflight = (snapshot, generation)
+                self._cond.notify_all()
+                return
             if self._pending is not None:  # coalesced: the changes of both, the newer wins
                 older = self._pending[2]
                 delta = None if older is None or delta is None else {**older, **delta}
@@ -740,7 +776,12 @@ class _Writer:
         with self._cond:
             return self._cond.wait_for(
                 lambda: (
-                    (self._pending is None and self._cursor is None and not self._busy)
+                    (
+                        self._pending is None
+                        and self._inflight is None
+                        and self._cursor is None
+                        and not self._busy
+                    )
                     or not self._thread.is_alive()
                 ),
                 timeout,
@@ -753,20 +794,50 @@ class _Writer:
         self._thread.join(timeout)
 
     def _run(self) -> None:
+        # Saves replace the file from a helper process while it works (see replacer.py); this
+        # thread keeps the bytes, so a helper that fails costs nothing but speed.
+        replacer = Replacer()
+        store = self.session.store
+        store.replace_file = replacer.replace
+        with self._cond:
+            self._replacer = replacer
+        try:
+            self._serve(replacer)
+        finally:
+            with self._cond:
+                self._replacer = None
+            store.replace_file = replace_here
+            replacer.close()
+
+    def _serve(self, replacer: Replacer) -> None:
         with contextlib.suppress(Exception):  # an unwritable text is reported when saved
             for a in self._prime:
                 rendered(a)
         self._prime = ()
         while True:
             with self._cond:
-                while self._pending is None and self._cursor is None and not self._stopping:
+                while (
+                    self._pending is None
+                    and self._inflight is None
+                    and self._cursor is None
+                    and not self._stopping
+                ):
                     self._cond.wait()
-                if self._pending is None and self._cursor is None:
+                if self._pending is None and self._inflight is None and self._cursor is None:
                     return
-                pending, self._pending = self._pending, None
+                inflight, self._inflight = self._inflight, None
+                pending = None
+                if inflight is None:  # a newer save waits until the started one is done
+                    pending, self._pending = self._pending, None
                 cursor, self._cursor = self._cursor, None
                 self._busy = True
             outcome = None
+            if inflight is not None:
+                try:
+                    outcome = self.session._finish_write(*inflight, replacer)
+                except BaseException as exc:  # _finish_write does not raise; belt and braces
+                    self.session.save_error = f"cannot save ({type(exc).__name__}: {exc})"
+                    outcome = FAILED
             if pending is not None:
                 try:
                     outcome = self.session._write(*pending)

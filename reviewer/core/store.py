@@ -26,9 +26,10 @@ from typing import Any
 import tomli  # the standard library's tomllib, compiled: same answers, 3x faster
 import tomli_w
 
-from .files import FileRefused, read_regular_stat, write_atomic, write_new
+from .files import FileRefused, read_regular_stat, write_new
 from .limits import MAX_LINE_CHARS, MAX_NESTING, MAX_NOTE_CHARS, MAX_SET_BYTES
 from .printable import has_lone_surrogate, one_line, shown_path
+from .replacer import Replacer, replace_here
 
 SCHEMA = 1
 LABELS = ("supported", "contradicted", "fabricated")
@@ -605,6 +606,9 @@ class Store:
         # What the last encode produced, entry by entry in file order; None: rebuild in full.
         self._keys: list[Key] | None = None
         self._blobs: list[bytes] = []
+        # How the file is replaced: here, or by the app's writer through a helper process
+        # (replacer.Replacer), which keeps the disk's system calls clear of the UI thread.
+        self.replace_file: Callable[[Path, bytes], Signature] = replace_here
 
     def render(self, annotations: Iterable[Annotation]) -> str:
         return dumps(self.annotator, self.corpus, annotations, self.extra)
@@ -666,10 +670,44 @@ class Store:
         data = self.encode(annotations, changed)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            st = write_atomic(self.path, data)
+            signature = self.replace_file(self.path, data)
         except OSError as exc:
             raise StoreWriteError(f"{shown}: cannot save ({exc.strerror or exc})") from exc
-        self.signature = signature_of(st)
+        self.signature = signature
+        self.writes += 1
+
+    def start_save(
+        self, annotations: Iterable[Annotation], changed: Delta, replacer: Replacer
+    ) -> bool:
+        """Start a save through ``replacer``'s helper and return without waiting for the disk;
+        ``finish_save`` completes it. False when nothing was started (a full encode is due, no
+        helper, the file changed on disk, an entry cannot be encoded): ``save`` then does it
+        all, and says why."""
+        if self._keys is None or not replacer.available:
+            return False  # a full encode (first save, after a failure) is the writer's work
+        if current_signature(self.path) != self.signature:
+            return False
+        try:
+            data = self.encode(annotations, changed)
+        except StoreWriteError:
+            return False  # encode starts over in full next time, and save reports it
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            started = replacer.start(self.path, data)
+        except OSError:
+            started = False
+        if not started:
+            self._keys = None  # the changes are in the entries already: save encodes in full
+        return started
+
+    def finish_save(self, replacer: Replacer) -> None:
+        """Wait for the save ``start_save`` started; StoreWriteError if the disk refused it."""
+        try:
+            signature = replacer.finish()
+        except OSError as exc:
+            shown = shown_path(self.path)
+            raise StoreWriteError(f"{shown}: cannot save ({exc.strerror or exc})") from exc
+        self.signature = signature
         self.writes += 1
 
     def save_new(self, annotations: Iterable[Annotation]) -> None:

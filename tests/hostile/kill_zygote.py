@@ -15,6 +15,7 @@ import json
 import os
 import random
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -105,6 +106,19 @@ def child(corpus_path: str, annotation_file: Path, seed: int) -> None:
     corpus = load_corpus([corpus_path]).corpus
     session = Session(corpus, annotation_file, "torture")
     session.write_in_background(lambda outcome: None)
+    writer = session._writer
+    assert writer is not None
+    helper = False
+    if seed % 2:
+        # Half the rounds save through the helper process (reviewer/core/replacer.py): wait
+        # until it is up. The other half are killed while it starts, when saves are written here.
+        for _ in range(500):
+            with writer._cond:
+                replacer = writer._replacer
+                helper = replacer is not None and replacer.available
+            if helper:
+                break
+            time.sleep(0.01)
     temps = [p.name for p in annotation_file.parent.glob(".*.tmp")]
     emit(
         {
@@ -113,11 +127,10 @@ def child(corpus_path: str, annotation_file: Path, seed: int) -> None:
             "orphans": len(session.orphans),
             "fuzzy": sum(a.unconfirmed for a in session.annotations),
             "temps": temps,
+            "helper": helper,
         }
     )
     claims = [(d, s) for d in corpus.documents for s in d.claims]
-    writer = session._writer
-    assert writer is not None
     while True:
         # Hold the writer's lock while the change is made: the writer cannot start writing it
         # before the parent has been told what the new state is.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -232,30 +233,41 @@ async def test_any_writer_failure_is_reported_later_saves_work_and_q_quits(
     assert not app.is_running
 
 
-async def test_q_quits_even_when_the_disk_hangs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def helper_of(app: ReviewerApp) -> subprocess.Popen:
+    """The process the app's writer saves through (reviewer/core/replacer.py), once it is up.
+    Called while the writer is idle (after a flush): nothing else uses the replacer."""
+    for _ in range(500):
+        writer = app.session._writer
+        replacer = writer._replacer if writer is not None else None
+        if replacer is not None and replacer.available:
+            assert replacer.helper is not None
+            return replacer.helper.proc
+        time.sleep(0.01)
+    raise AssertionError("the writer never started its helper process")
+
+
+async def test_q_quits_even_when_the_disk_hangs(tmp_path: Path):
     docs = tmp_path / "c"
     write(docs / "bridge.txt", BRIDGE)
     corpus = load_corpus([docs]).corpus
     app = ReviewerApp(corpus, Session(corpus, tmp_path / "annotations" / "ana.toml", "ana"))
-    release = threading.Event()
-    real = store_module.write_atomic
-
-    def stuck(path, data):
-        release.wait(60)  # a network disk that stopped answering
-        return real(path, data)
-
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.app.workers.wait_for_complete()
-        monkeypatch.setattr(store_module, "write_atomic", stuck)
-        await pilot.press("s")
-        started = time.monotonic()
-        await pilot.press("q")  # warns: not on disk yet
-        assert app.is_running
-        assert "Not saved" in drawn_text(app) or app.screen._quit_warned
-        await pilot.press("q")  # the reviewer insists
-        assert time.monotonic() - started < 8
+        helper = helper_of(app)
+        await pilot.press("f")
+        assert app.session.flush(10) and not app.session.unsaved
+        helper.send_signal(signal.SIGSTOP)  # the disk stopped answering: its write never returns
+        try:
+            await pilot.press("s")
+            started = time.monotonic()
+            await pilot.press("q")  # warns: not on disk yet
+            assert app.is_running
+            assert "Not saved" in drawn_text(app) or app.screen._quit_warned
+            await pilot.press("q")  # the reviewer insists
+            assert time.monotonic() - started < 8
+        finally:
+            helper.send_signal(signal.SIGCONT)
     assert not app.is_running
-    release.set()
 
 
 # ------------------------------------------------------------------ 3. two writers
@@ -480,35 +492,77 @@ def test_exclusive_creation_lets_exactly_one_of_many_threads_win(tmp_path: Path)
 # ------------------------------------------------------------------ 6. "saved" means on disk
 
 
-async def test_the_status_says_saved_only_once_the_file_holds_the_change(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
+async def test_the_status_says_saved_only_once_the_file_holds_the_change(tmp_path: Path):
     docs, corpus, path = bridge(tmp_path)
     app = ReviewerApp(corpus, Session(corpus, path, "ana"))
-    gate = threading.Event()
-    real = store_module.write_atomic
-
-    def slow(target, data):
-        gate.wait(10)
-        return real(target, data)
-
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.app.workers.wait_for_complete()
         status = app.screen.query_one("#status")
         assert "no tags saved yet" in str(status.render())  # no file yet: never "saved to"
-        monkeypatch.setattr(store_module, "write_atomic", slow)
-        await pilot.press("s", "j", "f")  # two changes while the first write is held up
-        await pilot.pause()
-        assert app.session.unsaved and "saving" in str(status.render())
-        assert "saved to" not in str(status.render())
-        gate.set()
-        app.session.flush()
+        await pilot.press("c")
+        await pilot.press("x")  # one save in full, so the next one goes to the helper at once
+        assert app.session.flush(10) and tables(path) == []
+        helper = helper_of(app)
+        helper.send_signal(signal.SIGSTOP)  # a slow disk: the write is under way, not done
+        try:
+            await pilot.press("s", "j", "f")  # two changes while the first write is held up
+            await pilot.pause()
+            assert app.session.unsaved and "saving" in str(status.render())
+            assert "saved to" not in str(status.render())
+            assert tables(path) == []
+        finally:
+            helper.send_signal(signal.SIGCONT)
+        assert app.session.flush(10)
         for _ in range(40):
             await pilot.pause(0.05)
             if "saved to" in str(status.render()):
                 break
         assert "saved to" in str(status.render())
         assert [t["label"] for t in tables(path)] == ["supported", "fabricated"]
+
+
+async def test_a_helper_that_dies_costs_no_tag_and_leaves_no_file(tmp_path: Path):
+    """The helper process killed while idle, then again while it holds a write: every tag is on
+    disk (written by the app itself from then on), and no temporary file is left."""
+    docs, corpus, path = bridge(tmp_path)
+    app = ReviewerApp(corpus, Session(corpus, path, "ana"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("s")
+        assert app.session.flush(10)
+        helper = helper_of(app)
+        helper.kill()
+        helper.wait()
+        await pilot.press("j", "c")  # the helper is gone: this save is written by the app
+        assert app.session.flush(10) and not app.session.unsaved
+        assert [t["label"] for t in tables(path)] == ["supported", "contradicted"]
+        assert app.session._writer._replacer.helper is None
+        assert "saved to" in str(app.screen.query_one("#status").render())
+        await pilot.press("j", "f")
+        assert app.session.flush(10) and not app.session.unsaved
+    labels = [t["label"] for t in tables(path)]
+    assert labels == ["supported", "contradicted", "fabricated"]
+    assert [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+async def test_a_helper_killed_holding_a_write_costs_no_tag(tmp_path: Path):
+    docs, corpus, path = bridge(tmp_path)
+    app = ReviewerApp(corpus, Session(corpus, path, "ana"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("s")
+        assert app.session.flush(10)
+        helper = helper_of(app)
+        helper.send_signal(signal.SIGSTOP)
+        await pilot.press("j", "c")  # handed to the stopped helper
+        await pilot.pause()
+        assert app.session.unsaved
+        helper.kill()  # it dies holding the write: the app writes the same bytes itself
+        assert app.session.flush(10) and not app.session.unsaved
+        assert [t["label"] for t in tables(path)] == ["supported", "contradicted"]
+        await pilot.press("q")
+    assert not app.is_running
+    assert [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")] == []
 
 
 def test_a_write_of_an_older_generation_never_marks_a_newer_change_saved(tmp_path: Path):

@@ -121,7 +121,7 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_change(tmp_path: 
     path = tmp_path / "annotations" / "torture.toml"
     zygote = Zygote(corpus, path)
     acked, _ = on_disk(path)  # what the file must hold, at least: the last acknowledged state
-    stats = {"acks": 0, "killed_mid_write": 0, "mutations": 0, "readies": 0}
+    stats = {"acks": 0, "killed_mid_write": 0, "mutations": 0, "readies": 0, "through_helper": 0}
     orphans_seen = fuzzy_seen = 0
     try:
         for round_ in range(KILLS):
@@ -150,6 +150,7 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_change(tmp_path: 
                 assert "crash" not in msg and "error" not in msg, msg
                 if "ready" in msg:
                     stats["readies"] += 1
+                    stats["through_helper"] += msg["helper"]
                     # Re-anchoring dropped nothing: every entry of the file is held, anchored
                     # or orphaned, and stale temporary files are gone.
                     assert msg["count"] == len(tables_before), (round_, msg, len(tables_before))
@@ -177,6 +178,7 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_change(tmp_path: 
         zygote.close()
     assert stats["acks"] > KILLS // 2, stats  # the children did real work between kills
     assert stats["killed_mid_write"] > KILLS // 20, stats
+    assert stats["through_helper"] > KILLS // 4, stats  # saves through the helper process
     # The documents changed under the tags: re-anchoring moved some fuzzily and orphaned some
     # (a sentence already tagged is never taken), and every one of them stayed in the file.
     assert fuzzy_seen and orphans_seen, (fuzzy_seen, orphans_seen)

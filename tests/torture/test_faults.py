@@ -1,5 +1,9 @@
 """Disk full and a read-only annotations folder, simulated: the app says so, keeps the tags in
-memory, retries, and loses nothing when the disk works again."""
+memory, retries, and loses nothing when the disk works again.
+
+The faults are injected into this process's system calls, so the app writes here (no helper
+process); a disk error met by the helper comes back as the same OSError (tests/core/
+test_replacer.py) and takes the same path from there."""
 
 from __future__ import annotations
 
@@ -11,11 +15,20 @@ from pathlib import Path
 import pytest
 
 from reviewer.app import ReviewerApp
+from reviewer.core import replacer as replacer_module
 from reviewer.core import store as store_module
 from reviewer.core.corpus import load_corpus
 from reviewer.core.session import Session
 from reviewer.screens.review import ReviewScreen
 from tests.conftest import SEEDS
+
+
+@pytest.fixture(autouse=True)
+def no_helper(monkeypatch: pytest.MonkeyPatch) -> None:
+    def unavailable(timeout: float) -> None:
+        raise OSError("no helper process in these tests")
+
+    monkeypatch.setattr(replacer_module, "_Helper", unavailable)
 
 
 def labels_on_disk(path: Path, session: Session | None = None) -> list[str]:
