@@ -34,7 +34,7 @@ import sys
 import time
 from pathlib import Path
 
-from .files import write_atomic
+from .files import signature_of, write_atomic
 
 # (device, inode, size, modification time in ns): as store.Signature.
 Sig = tuple[int, int, int, int]
@@ -53,13 +53,9 @@ class HelperFailed(Exception):
     """The helper process could not do the write; the caller writes in its own process."""
 
 
-def _signature(st: os.stat_result) -> Sig:
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-
-
 def replace_here(path: Path, data: bytes) -> Sig:
     """Replace ``path`` with ``data`` in this process (``write_atomic``); its signature."""
-    return _signature(write_atomic(path, data))
+    return signature_of(write_atomic(path, data))
 
 
 class _Helper:
@@ -316,7 +312,7 @@ def serve(memfd: int, requests, answers, parent: int) -> None:
             assert mem is not None
             with memoryview(mem) as view, view[: request["size"]] as data:
                 st = write_atomic(Path(request["path"]), data, parent_alive)
-            answer: dict[str, object] = {"signature": list(_signature(st))}
+            answer: dict[str, object] = {"signature": list(signature_of(st))}
         except OSError as exc:
             answer = {"errno": exc.errno or 0, "strerror": exc.strerror or str(exc)}
         except Exception as exc:  # reported; the parent then writes in its own process

@@ -750,8 +750,7 @@ class _Writer:
         with self._cond:
             if (
                 delta is not None
-                and self._pending is None
-                and self._inflight is None
+                and not self._save_queued()
                 and not self._busy
                 and self._replacer is not None
                 and self.session._start_write(snapshot, delta, self._replacer)
@@ -776,16 +775,16 @@ class _Writer:
         with self._cond:
             return self._cond.wait_for(
                 lambda: (
-                    (
-                        self._pending is None
-                        and self._inflight is None
-                        and self._cursor is None
-                        and not self._busy
-                    )
+                    (not self._save_queued() and self._cursor is None and not self._busy)
                     or not self._thread.is_alive()
                 ),
                 timeout,
             )
+
+    def _save_queued(self) -> bool:
+        """A save waits for this thread: one the UI thread started, or a snapshot to write.
+        Call with ``_cond`` held."""
+        return self._inflight is not None or self._pending is not None
 
     def stop(self, timeout: float | None = None) -> None:
         with self._cond:
@@ -816,32 +815,25 @@ class _Writer:
         self._prime = ()
         while True:
             with self._cond:
-                while (
-                    self._pending is None
-                    and self._inflight is None
-                    and self._cursor is None
-                    and not self._stopping
-                ):
+                while not self._save_queued() and self._cursor is None and not self._stopping:
                     self._cond.wait()
-                if self._pending is None and self._inflight is None and self._cursor is None:
+                if not self._save_queued() and self._cursor is None:
                     return
+                # One save per turn: a newer snapshot waits until the started one is done.
                 inflight, self._inflight = self._inflight, None
                 pending = None
-                if inflight is None:  # a newer save waits until the started one is done
+                if inflight is None:
                     pending, self._pending = self._pending, None
                 cursor, self._cursor = self._cursor, None
                 self._busy = True
             outcome = None
-            if inflight is not None:
+            if inflight is not None or pending is not None:
                 try:
-                    outcome = self.session._finish_write(*inflight, replacer)
-                except BaseException as exc:  # _finish_write does not raise; belt and braces
-                    self.session.save_error = f"cannot save ({type(exc).__name__}: {exc})"
-                    outcome = FAILED
-            if pending is not None:
-                try:
-                    outcome = self.session._write(*pending)
-                except BaseException as exc:  # _write does not raise; belt and braces
+                    if inflight is not None:
+                        outcome = self.session._finish_write(*inflight, replacer)
+                    elif pending is not None:
+                        outcome = self.session._write(*pending)
+                except BaseException as exc:  # neither raises; belt and braces
                     self.session.save_error = f"cannot save ({type(exc).__name__}: {exc})"
                     outcome = FAILED
             if cursor is not None:

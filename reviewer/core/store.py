@@ -26,7 +26,7 @@ from typing import Any
 import tomli  # the standard library's tomllib, compiled: same answers, 3x faster
 import tomli_w
 
-from .files import FileRefused, read_regular_stat, write_new
+from .files import FileRefused, read_regular_stat, signature_of, write_new
 from .limits import MAX_LINE_CHARS, MAX_NESTING, MAX_NOTE_CHARS, MAX_SET_BYTES
 from .printable import has_lone_surrogate, one_line, shown_path
 from .replacer import Replacer, replace_here
@@ -68,10 +68,6 @@ class StoreChanged(StoreWriteError):
 # there was no file. A rename keeps all four, so the signature taken from the written temporary
 # file is the one the renamed file has.
 Signature = tuple[int, int, int, int] | None
-
-
-def signature_of(st: os.stat_result) -> Signature:
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def current_signature(path: Path) -> Signature:
@@ -672,7 +668,7 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             signature = self.replace_file(self.path, data)
         except OSError as exc:
-            raise StoreWriteError(f"{shown}: cannot save ({exc.strerror or exc})") from exc
+            raise self._write_error(exc) from exc
         self.signature = signature
         self.writes += 1
 
@@ -705,10 +701,12 @@ class Store:
         try:
             signature = replacer.finish()
         except OSError as exc:
-            shown = shown_path(self.path)
-            raise StoreWriteError(f"{shown}: cannot save ({exc.strerror or exc})") from exc
+            raise self._write_error(exc) from exc
         self.signature = signature
         self.writes += 1
+
+    def _write_error(self, exc: OSError) -> StoreWriteError:
+        return StoreWriteError(f"{shown_path(self.path)}: cannot save ({exc.strerror or exc})")
 
     def save_new(self, annotations: Iterable[Annotation]) -> None:
         """Create the file; StoreError if it exists (or another process creates it first)."""

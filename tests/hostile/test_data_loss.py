@@ -521,16 +521,25 @@ async def test_the_status_says_saved_only_once_the_file_holds_the_change(tmp_pat
         assert [t["label"] for t in tables(path)] == ["supported", "fabricated"]
 
 
+async def tagged_once(pilot, app: ReviewerApp) -> subprocess.Popen:
+    """One tag saved (in full, by the writer), then the helper the next saves go through."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.press("s")
+    assert app.session.flush(10)
+    return helper_of(app)
+
+
+def temporaries(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
 async def test_a_helper_that_dies_costs_no_tag_and_leaves_no_file(tmp_path: Path):
-    """The helper process killed while idle, then again while it holds a write: every tag is on
-    disk (written by the app itself from then on), and no temporary file is left."""
+    """The helper process killed while idle: every later tag is on disk (written by the app
+    itself from then on), and no temporary file is left. Killed holding a write: next test."""
     docs, corpus, path = bridge(tmp_path)
     app = ReviewerApp(corpus, Session(corpus, path, "ana"))
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.app.workers.wait_for_complete()
-        await pilot.press("s")
-        assert app.session.flush(10)
-        helper = helper_of(app)
+        helper = await tagged_once(pilot, app)
         helper.kill()
         helper.wait()
         await pilot.press("j", "c")  # the helper is gone: this save is written by the app
@@ -542,17 +551,14 @@ async def test_a_helper_that_dies_costs_no_tag_and_leaves_no_file(tmp_path: Path
         assert app.session.flush(10) and not app.session.unsaved
     labels = [t["label"] for t in tables(path)]
     assert labels == ["supported", "contradicted", "fabricated"]
-    assert [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")] == []
+    assert temporaries(path.parent) == []
 
 
 async def test_a_helper_killed_holding_a_write_costs_no_tag(tmp_path: Path):
     docs, corpus, path = bridge(tmp_path)
     app = ReviewerApp(corpus, Session(corpus, path, "ana"))
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.app.workers.wait_for_complete()
-        await pilot.press("s")
-        assert app.session.flush(10)
-        helper = helper_of(app)
+        helper = await tagged_once(pilot, app)
         helper.send_signal(signal.SIGSTOP)
         await pilot.press("j", "c")  # handed to the stopped helper
         await pilot.pause()
@@ -562,7 +568,7 @@ async def test_a_helper_killed_holding_a_write_costs_no_tag(tmp_path: Path):
         assert [t["label"] for t in tables(path)] == ["supported", "contradicted"]
         await pilot.press("q")
     assert not app.is_running
-    assert [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")] == []
+    assert temporaries(path.parent) == []
 
 
 def test_a_write_of_an_older_generation_never_marks_a_newer_change_saved(tmp_path: Path):
