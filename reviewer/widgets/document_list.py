@@ -63,6 +63,7 @@ class DocumentList(OptionList, can_focus=False):
         self._width = 0
         self._wanted: int | None = None  # row to highlight once the list is first built
         self._lit: int | None = None  # the row drawn highlighted (repainted when it moves)
+        self._deferred = False  # a scroll away from an edge waits for the next frame
 
     def _lay_out_rows(self) -> None:
         """Rows depend on the groups (and which are collapsed), not on the width. A string is a
@@ -122,10 +123,16 @@ class DocumentList(OptionList, can_focus=False):
         self._lit = highlighted
 
     def scroll_to_highlight(self, top: bool = False) -> None:
-        """Bring the highlighted entry into view, centred, or leave the list where it is when
-        the entry is in view already. OptionList scrolls by the least amount, so moving down a
-        long list scrolled (and repainted every row) on each move once past the last row;
-        centred, the next half screen of moves repaints only two entries each."""
+        """Keep the highlighted entry in view without scrolling on every move.
+
+        OptionList scrolls by the least amount, so moving down a long list scrolled (and
+        repainted every row) on each move once past the last row. Here the list stays put while
+        the entry is in view. Once it comes within a quarter of the view of an edge, the list
+        scrolls so that the entry sits a quarter from the other edge: the next half screen of
+        moves scrolls nothing. That scroll waits for the frame that shows the move (a new
+        document repaints the text, the panel and the status; a scroll repaints every row of
+        the list: together they made one frame in ten twice as long). An entry out of view (a
+        jump, a search) is brought to the middle at once, as is the top with ``top``."""
         highlighted = self.highlighted
         if highlighted is None or not self.is_mounted:
             return
@@ -135,11 +142,11 @@ class DocumentList(OptionList, can_focus=False):
             return
         height = self._line_cache.heights[highlighted]
         top_row = round(self.scroll_offset.y)
-        if (
-            not top
-            and top_row <= y
-            and y + height <= top_row + self.scrollable_content_region.height
-        ):
+        view = self.scrollable_content_region.height
+        if not top and top_row <= y and y + height <= top_row + view:
+            if self._edge_scroll(y, height, top_row, view) is not None and not self._deferred:
+                self._deferred = True
+                self.call_after_refresh(self._scroll_from_edge)
             return
         self.scroll_to_region(
             Region(0, y, self.scrollable_content_region.width, height),
@@ -149,6 +156,38 @@ class DocumentList(OptionList, can_focus=False):
             center=not top,
             immediate=True,
         )
+
+    def _edge_scroll(self, y: int, height: int, top_row: int, view: int) -> int | None:
+        """The new top row for an entry at ``y`` that is within a quarter of the view of an
+        edge it can still move away from; None if it is far enough (or the list is at its end
+        on that side)."""
+        margin = max(view // 4, height)
+        if view < 2 * margin + height:
+            return None  # too short a view for margins: the least scroll, as OptionList does
+        last_top = max(self.virtual_size.height - view, 0)
+        if y + height > top_row + view - margin and top_row < last_top:
+            return min(y - margin, last_top)
+        if y < top_row + margin and top_row > 0:
+            return max(y + height + margin - view, 0)
+        return None
+
+    def _scroll_from_edge(self) -> None:
+        self._deferred = False
+        highlighted = self.highlighted
+        if highlighted is None or not self.is_mounted:
+            return
+        y = self._line_cache.index_to_line.get(highlighted)
+        if y is None:
+            return
+        top_row = round(self.scroll_offset.y)
+        view = self.scrollable_content_region.height
+        height = self._line_cache.heights[highlighted]
+        if not (top_row <= y and y + height <= top_row + view):
+            self.scroll_to_highlight()  # it left the view meanwhile: to the middle
+            return
+        target = self._edge_scroll(y, height, top_row, view)
+        if target is not None:
+            self.scroll_to(y=target, animate=False, immediate=True)
 
     def on_resize(self) -> None:
         width = self.scrollable_content_region.width

@@ -436,9 +436,11 @@ async def test_document_list_rows_are_as_tall_as_textual_measures_them(tmp_path:
 async def test_the_current_document_stays_in_view_and_the_list_scrolls_by_half_screens(
     tmp_path: Path,
 ):
-    # Moving down a long list: the current document is always on screen; the list stays put
-    # while it is, and when it would leave, the list brings it to the middle, so the next
-    # half screen of moves does not scroll (a scroll repaints every row of the list).
+    # Moving down a long list and back up: the current document is always on screen; the list
+    # stays put while it is, and once it comes within a quarter of the view of an edge, the
+    # list scrolls it to a quarter from the other edge, so the next half screen of moves does
+    # not scroll (a scroll repaints every row of the list). That scroll comes after the frame
+    # that shows the new document, not in it.
     from reviewer.widgets.document_list import DocumentList
 
     corpus = tmp_path / "corpus"
@@ -449,17 +451,37 @@ async def test_the_current_document_stays_in_view_and_the_list_scrolls_by_half_s
         screen = await ready(pilot)
         doc_list = screen.query_one(DocumentList)
         view = doc_list.scrollable_content_region.height
-        scrolls = []
-        for k in range(1, 30):
-            await pilot.press("tab")
+        margin = view // 4
+        assert view >= 2 * margin + 2 and margin >= 2  # the margins apply at this size
+        last_top = doc_list.virtual_size.height - view
+        moves = [1] * 39 + [-1] * 39
+        scrolls = [0]
+        deferred = 0
+        k = 0
+        for step in moves:
+            top_before = round(doc_list.scroll_offset.y)
+            screen.action_document(step)  # the action alone: its frame has not been drawn
+            k += step
+            y = doc_list._line_cache.index_to_line[doc_list.highlighted]
+            if top_before <= y and y + 2 <= top_before + view:
+                # Still in view: the list has not moved yet, whatever the margin says.
+                assert round(doc_list.scroll_offset.y) == top_before, (k, y)
+            await pilot.pause()
             await pilot.pause()
             assert screen.doc_index == k
-            y = doc_list._line_cache.index_to_line[doc_list.highlighted]
             top = round(doc_list.scroll_offset.y)
             assert top <= y and y + 2 <= top + view, (k, y, top)  # on screen, both rows
-            if not scrolls or scrolls[-1] != top:
+            # Settled: a quarter of the view from an edge, unless the list is at that end.
+            if top < last_top:
+                assert y + 2 <= top + view - margin, (k, y, top)
+            if top > 0:
+                assert y >= top + margin, (k, y, top)
+            if top != scrolls[-1]:
+                deferred += top_before <= y and y + 2 <= top_before + view
                 scrolls.append(top)
             assert f"{k:03d}.txt" in drawn_text(app)
-        # Scrolled a few times, each time to put the entry in the middle (not one row a move).
-        assert 1 < len(scrolls) <= 1 + 2 * 29 // (view // 2 - 1), scrolls
-        assert all(b - a >= view // 2 - 2 for a, b in zip(scrolls[1:], scrolls[2:], strict=False))
+        assert k == 0 and scrolls[-1] == 0, scrolls  # back at the top
+        assert deferred == len(scrolls) - 1 > 2, scrolls  # every scroll came after its frame
+        # Each scroll moved by half a screen or more, not one row a move.
+        steps = [abs(b - a) for a, b in zip(scrolls, scrolls[1:], strict=False)]
+        assert all(step >= view // 2 - 2 for step in steps), scrolls
