@@ -9,7 +9,9 @@ Prints, for a 2,000-document / 100,000-claim corpus (500 groups of 4 documents):
   cache's summary while the scores are still read), and until every score and sentence is read
   (the status no longer says "reading scores" or "reading sentences");
 - tag -> file renamed: `tmux send-keys` to the annotation file replaced on disk (a new inode),
-  with 10,000 annotations in the file, p50 / p95 / max over N tags;
+  with 10,000 annotations in the file, p50 / p95 / max over N tags; then the same N keys to a
+  raw tty program that replaces the same file on each key (this measure's floor on the machine:
+  tmux and the disk, no Textual);
 - moving to another document: `send-keys tab` to the pane showing the next document's name;
 - quit: `send-keys q` to the process gone.
 Times include tmux itself (a send-keys and a capture-pane take 1-3 ms each): that is what a user
@@ -120,20 +122,34 @@ def inode(path: Path) -> int:
         return -1
 
 
+def renames(app: App, path: Path, tags: int) -> list[float]:
+    """Seconds from each key (`c` and `s` in turn) to ``path`` replaced on disk, sorted."""
+    latencies: list[float] = []
+    for i in range(tags):
+        before = inode(path)
+        t = app.keys("c" if i % 2 == 0 else "s")
+        end = wait_for(lambda b=before: inode(path) != b, timeout=5, every=0.0005)
+        if end is not None:
+            latencies.append(end - t)
+        time.sleep(0.05)  # a reviewer's pace is far slower; keeps tags from coalescing
+    return sorted(latencies)
+
+
+def spread(lat: list[float]) -> str:
+    p95 = lat[int(0.95 * (len(lat) - 1))]
+    return (
+        f"p50 {statistics.median(lat) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, "
+        f"max {lat[-1] * 1000:.1f} ms"
+    )
+
+
 def tag_latency(project: Path, corpus: Path, env: dict[str, str], marker: str, tags: int) -> None:
     annotations = project / "annotations" / "ten_thousand.toml"
     app = App(project, corpus, "ten_thousand", env)
     wait_for(lambda: marker in pane())
     wait_for(lambda: all_read(pane()), timeout=600, every=0.02)
     time.sleep(0.5)
-    latencies: list[float] = []
-    for i in range(tags):
-        before = inode(annotations)
-        t = app.keys("c" if i % 2 == 0 else "s")
-        end = wait_for(lambda b=before: inode(annotations) != b, timeout=5, every=0.0005)
-        if end is not None:
-            latencies.append(end - t)
-        time.sleep(0.05)  # a reviewer's pace is far slower; keeps tags from coalescing
+    lat = renames(app, annotations, tags)
     switches: list[float] = []
     for _ in range(10):
         screen = pane()
@@ -143,17 +159,21 @@ def tag_latency(project: Path, corpus: Path, env: dict[str, str], marker: str, t
             switches.append(end - t)
         time.sleep(0.1)
     quit_time = app.quit()
-    lat = sorted(latencies)
     if not lat:
         print("tag latency: no write observed")
         return
-    p95 = lat[int(0.95 * (len(lat) - 1))]
     print(
-        f"tag -> file renamed, 10,000 annotations, {len(lat)}/{tags} tags: "
-        f"p50 {statistics.median(lat) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, "
-        f"max {lat[-1] * 1000:.1f} ms",
+        f"tag -> file renamed, 10,000 annotations, {len(lat)}/{tags} tags: {spread(lat)}",
         flush=True,
     )
+    raw = Floor(project, annotations, env)
+    floor = renames(raw, annotations, tags)
+    raw.quit()
+    if floor:
+        print(
+            f"  the floor, same file: a raw tty program replacing it on each key: {spread(floor)}",
+            flush=True,
+        )
     if switches:
         switches.sort()
         print(
@@ -163,6 +183,40 @@ def tag_latency(project: Path, corpus: Path, env: dict[str, str], marker: str, t
         )
     if quit_time is not None:
         print(f"q to exit with 10,000 annotations: {quit_time:.2f} s")
+
+
+class Floor(App):
+    """The tag measure's floor in the same tmux window: a program that puts the terminal in raw
+    mode and, on each key, replaces ``path`` with the same bytes through the app's own
+    ``write_atomic`` (temporary file, fsync, rename, the folder's fsync). No Textual, no frame,
+    no helper: what is left is tmux delivering the key and the disk."""
+
+    def __init__(self, project: Path, path: Path, env: dict[str, str]) -> None:
+        self.done = project / ".exited-floor"
+        self.done.unlink(missing_ok=True)
+        command = " ".join(shlex.quote(x) for x in [sys.executable, __file__, "--floor", str(path)])
+        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        script = f"env {exports} {command}; touch {self.done}"
+        tmux("kill-session", "-t", SESSION)
+        tmux("new-session", "-d", "-s", SESSION, "-x", "120", "-y", "40", script)
+        wait_for(lambda: "ready" in pane(), timeout=30)
+
+
+def floor_program(path: Path) -> None:
+    import termios
+    import tty
+
+    from reviewer.core.files import write_atomic
+
+    data = path.read_bytes()
+    saved = termios.tcgetattr(0)
+    tty.setraw(0)
+    try:
+        print("ready", end="", flush=True)
+        while (key := os.read(0, 1)) and key != b"q":
+            write_atomic(path, data)
+    finally:
+        termios.tcsetattr(0, termios.TCSADRAIN, saved)
 
 
 def large_project(project: Path, path: str = "", **env: str) -> tuple[dict[str, str], Path, str]:
@@ -186,7 +240,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tags", type=int, default=100)
     parser.add_argument("--runs", type=int, default=1, help="repeat the openings (0: none)")
+    parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.floor is not None:
+        floor_program(args.floor)
+        return
     if shutil.which("tmux") is None:
         sys.exit("benchmarks/terminal.py: tmux is not installed")
     with tempfile.TemporaryDirectory() as tmp:
