@@ -133,18 +133,12 @@ class DocumentList(OptionList, can_focus=False):
         document repaints the text, the panel and the status; a scroll repaints every row of
         the list: together they made one frame in ten twice as long). An entry out of view (a
         jump, a search) is brought to the middle at once, as is the top with ``top``."""
-        highlighted = self.highlighted
-        if highlighted is None or not self.is_mounted:
+        where = self._where()
+        if where is None:
             return
-        self._update_lines()
-        y = self._line_cache.index_to_line.get(highlighted)
-        if y is None:
-            return
-        height = self._line_cache.heights[highlighted]
-        top_row = round(self.scroll_offset.y)
-        view = self.scrollable_content_region.height
+        y, height, top_row, view = where
         if not top and top_row <= y and y + height <= top_row + view:
-            if self._edge_scroll(y, height, top_row, view) is not None and not self._deferred:
+            if self._edge_scroll(*where) is not None and not self._deferred:
                 self._deferred = True
                 self.call_after_refresh(self._scroll_from_edge)
             return
@@ -163,7 +157,7 @@ class DocumentList(OptionList, can_focus=False):
         on that side)."""
         margin = max(view // 4, height)
         if view < 2 * margin + height:
-            return None  # too short a view for margins: the least scroll, as OptionList does
+            return None  # too short for margins: it scrolls when the entry leaves the view
         last_top = max(self.virtual_size.height - view, 0)
         if y + height > top_row + view - margin and top_row < last_top:
             return min(y - margin, last_top)
@@ -171,22 +165,28 @@ class DocumentList(OptionList, can_focus=False):
             return max(y + height + margin - view, 0)
         return None
 
-    def _scroll_from_edge(self) -> None:
-        self._deferred = False
+    def _where(self) -> tuple[int, int, int, int] | None:
+        """The highlighted entry's first line and height, the list's top line and its height
+        in lines; None with no entry highlighted (or not laid out yet)."""
         highlighted = self.highlighted
         if highlighted is None or not self.is_mounted:
-            return
+            return None
+        self._update_lines()
         y = self._line_cache.index_to_line.get(highlighted)
         if y is None:
-            return
-        top_row = round(self.scroll_offset.y)
-        view = self.scrollable_content_region.height
+            return None
         height = self._line_cache.heights[highlighted]
+        return y, height, round(self.scroll_offset.y), self.scrollable_content_region.height
+
+    def _scroll_from_edge(self) -> None:
+        self._deferred = False
+        where = self._where()
+        if where is None:
+            return
+        y, height, top_row, view = where
         if not (top_row <= y and y + height <= top_row + view):
             self.scroll_to_highlight()  # it left the view meanwhile: to the middle
-            return
-        target = self._edge_scroll(y, height, top_row, view)
-        if target is not None:
+        elif (target := self._edge_scroll(*where)) is not None:
             self.scroll_to(y=target, animate=False, immediate=True)
 
     def on_resize(self) -> None:
