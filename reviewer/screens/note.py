@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -18,10 +19,24 @@ class NoteArea(TextArea):
     """A TextArea where enter submits (as in every other prompt of the app) and ctrl+j or
     alt+enter starts a new line."""
 
+    # Listed for the footer and the palette; the keys themselves are taken in _on_key, in turn
+    # with the characters typed before them. (As priority bindings, which TextArea's own enter
+    # would otherwise need, the app acted on them ahead of keys still queued for this widget:
+    # a note pasted with its enter was saved without its text.)
     BINDINGS = [
-        Binding("enter", "submit", "Save", priority=True, id="note.save"),
-        Binding("ctrl+j,alt+enter", "newline", "New line", priority=True, id="note.newline"),
+        Binding("enter", "submit", "Save", id="note.save"),
+        Binding("ctrl+j,alt+enter", "newline", "New line", id="note.newline"),
     ]
+    _KEYS = {"enter": "submit", "ctrl+j": "newline", "alt+enter": "newline"}
+
+    async def _on_key(self, event: events.Key) -> None:
+        action = self._KEYS.get(event.key)
+        if action is None:
+            await super()._on_key(event)
+            return
+        event.stop()
+        event.prevent_default()
+        await self.run_action(action)
 
     class Submitted(Message):
         def __init__(self, value: str) -> None:

@@ -107,7 +107,6 @@ BINDINGS = [
         "Next document",
         False,
         id="document.next",
-        priority=True,
     ),
     _key(
         "shift+tab,left_square_bracket",
@@ -116,7 +115,6 @@ BINDINGS = [
         "Previous document",
         False,
         id="document.previous",
-        priority=True,
     ),
     _key(
         "s",

@@ -244,6 +244,60 @@ async def test_undo_redo_across_documents(tmp_path: Path):
         assert screen.doc_index == 1
 
 
+async def test_keys_typed_faster_than_the_app_reads_them_act_in_the_order_typed(
+    tmp_path: Path,
+):
+    # A fast typist (or a slow link over SSH) delivers "f", tab, "c" in one read: the driver
+    # posts the three keys before the app handles the first. The tag must land on the
+    # sentence it was typed on, not on the next document's (tab once jumped the queue: it was
+    # a priority binding, acted on by the app while "f" still waited for the screen).
+    from textual import events
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        for forward, back in (
+            ("tab", "shift+tab"),
+            ("right_square_bracket", "left_square_bracket"),
+        ):
+            first = screen.doc
+            claim = screen.sentence
+            assert claim is not None
+            for key, char in (("f", "f"), (forward, None), ("c", "c"), (back, None), ("s", "s")):
+                app.post_message(events.Key(key, char))  # all queued before any is handled
+            await pilot.pause()
+            await pilot.pause()
+            assert screen.doc is first, "back where the keys started"
+            second = screen.corpus.documents[(screen.doc_index + 1) % len(screen.corpus.documents)]
+            tags = {(a["doc"], a["start"]): a["label"] for a in on_disk(app)}
+            assert tags[(first.id, claim.start)] == "supported", forward  # f, then s: the newer
+            assert tags.get((second.id, second.claims[0].start)) == "contradicted", (forward, tags)
+            assert screen._mark_of(first, claim) == "S"
+            await pilot.press("u", "u", "u")
+            assert on_disk(app) == []
+
+
+async def test_a_note_typed_in_one_burst_keeps_every_character(tmp_path: Path):
+    # A note pasted or typed fast, enter included, arrives in one read: enter must save what
+    # was typed before it (as a priority binding it saved before the characters were in).
+    from textual import events
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("f", "a")
+        assert app.screen.__class__.__name__ == "NoteScreen"
+        keys = [(c, c) for c in "Not in"] + [("ctrl+j", None), ("alt+enter", None)]
+        keys += [(c, c) for c in "wire"] + [("enter", "\r")]
+        for key, char in keys:
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is screen
+        assert on_disk(app)[0]["note"] == "Not in\n\nwire"
+        assert "wire" in drawn_text(app)
+
+
 async def test_slash_searches_all_documents_and_enter_jumps(tmp_path: Path):
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
