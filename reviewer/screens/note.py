@@ -23,11 +23,12 @@ class NoteArea(TextArea):
     # with the characters typed before them. (As priority bindings, which TextArea's own enter
     # would otherwise need, the app acted on them ahead of keys still queued for this widget:
     # a note pasted with its enter was saved without its text.)
-    BINDINGS = [
+    _OWN = (
         Binding("enter", "submit", "Save", id="note.save"),
         Binding("ctrl+j,alt+enter", "newline", "New line", id="note.newline"),
-    ]
-    _KEYS = {"enter": "submit", "ctrl+j": "newline", "alt+enter": "newline"}
+    )
+    BINDINGS = [*_OWN]
+    _KEYS = {key: b.action for b in _OWN for key in b.key.split(",")}
 
     async def _on_key(self, event: events.Key) -> None:
         action = self._KEYS.get(event.key)
