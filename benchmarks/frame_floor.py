@@ -37,7 +37,8 @@ sys.path.insert(0, str(ROOT))
 SESSION = "reviewer-floor"
 
 
-def floor_app(freeze: bool):  # noqa: ANN201 - the App class is built only in the child
+def floor_app(freeze: bool):
+    """The app, built in the child only (the driver does not import Textual)."""
     from rich.segment import Segment
     from rich.style import Style
     from textual.app import App, ComposeResult
