@@ -23,9 +23,7 @@ import argparse
 import gc
 import os
 import random
-import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,8 +31,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-SESSION = "reviewer-floor"
 
 
 def floor_app(freeze: bool):
@@ -116,6 +112,12 @@ def floor_app(freeze: bool):
 
 def run(keys: int, freeze: bool) -> None:
     from benchmarks.frames import report
+    from benchmarks.terminal import SESSION, App, tmux
+
+    class Floor(App):
+        def __init__(self, project: Path, env: dict[str, str]) -> None:
+            command = [sys.executable, __file__, "--app"] + (["--freeze"] if freeze else [])
+            self._launch(project, command, "floor", env)
 
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "frames.log"
@@ -124,23 +126,17 @@ def run(keys: int, freeze: bool) -> None:
             "PYTHONPATH": f"{ROOT / 'benchmarks' / 'frame_probe'}:{ROOT}",
             "TERM": os.environ.get("TERM", "xterm-256color"),
         }
-        command = [sys.executable, __file__, "--app"] + (["--freeze"] if freeze else [])
-        script = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-        script = f"env {script} {' '.join(shlex.quote(c) for c in command)}"
-        subprocess.run(["tmux", "kill-session", "-t", SESSION], stderr=subprocess.DEVNULL)
-        subprocess.run(
-            ["tmux", "new-session", "-d", "-s", SESSION, "-x", "120", "-y", "40", script]
-        )
+        app = Floor(Path(tmp), env)
         deadline = time.monotonic() + 60
         while not (log.exists() and "frame" in log.read_text()) and time.monotonic() < deadline:
             time.sleep(0.1)
         time.sleep(1.0)
         for key in ("f", "j"):
             for _ in range(keys):
-                subprocess.run(["tmux", "send-keys", "-t", SESSION, key])
+                app.keys(key)
                 time.sleep(0.25)
         time.sleep(0.5)
-        subprocess.run(["tmux", "kill-session", "-t", SESSION], stderr=subprocess.DEVNULL)
+        tmux("kill-session", "-t", SESSION)  # the floor app has no quit key of its own
         heap = "heap frozen" if freeze else "collector as is"
         print(f"Textual alone, 120x40, {heap}:", flush=True)
         report(log, "flip_all", "whole screen (tab)")

@@ -61,13 +61,17 @@ class App:
     """One `reviewer review` in a detached tmux session of 120x40."""
 
     def __init__(self, project: Path, corpus: Path, annotator: str, env: dict[str, str]) -> None:
-        self.done = project / f".exited-{annotator}"
+        command = [*REVIEWER, "review", str(corpus), "--annotator", annotator]
+        self._launch(project, command, annotator, env)
+
+    def _launch(self, project: Path, command: list[str], name: str, env: dict[str, str]) -> None:
+        """Start ``command`` in ``project`` with ``env``, in the session of a fresh tmux window;
+        ``self.done`` appears when it exits."""
+        self.done = project / f".exited-{name}"
         self.done.unlink(missing_ok=True)
-        command = " ".join(
-            shlex.quote(x) for x in [*REVIEWER, "review", str(corpus), "--annotator", annotator]
-        )
+        program = " ".join(shlex.quote(x) for x in command)
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-        script = f"cd {shlex.quote(str(project))} && env {exports} {command}; touch {self.done}"
+        script = f"cd {shlex.quote(str(project))} && env {exports} {program}; touch {self.done}"
         tmux("kill-session", "-t", SESSION)
         self.started = time.perf_counter()
         tmux("new-session", "-d", "-s", SESSION, "-x", "120", "-y", "40", script)
@@ -192,13 +196,7 @@ class Floor(App):
     no helper: what is left is tmux delivering the key and the disk."""
 
     def __init__(self, project: Path, path: Path, env: dict[str, str]) -> None:
-        self.done = project / ".exited-floor"
-        self.done.unlink(missing_ok=True)
-        command = " ".join(shlex.quote(x) for x in [sys.executable, __file__, "--floor", str(path)])
-        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-        script = f"env {exports} {command}; touch {self.done}"
-        tmux("kill-session", "-t", SESSION)
-        tmux("new-session", "-d", "-s", SESSION, "-x", "120", "-y", "40", script)
+        self._launch(project, [sys.executable, __file__, "--floor", str(path)], "floor", env)
         wait_for(lambda: "ready" in pane(), timeout=30)
 
 
