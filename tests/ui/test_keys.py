@@ -47,6 +47,17 @@ async def ready(pilot, timeout: float = 120.0) -> ReviewScreen:
         await pilot.pause(0.05)
 
 
+async def typed_at_once(pilot, keys: list[tuple[str, str | None]]) -> None:
+    """Deliver ``keys`` as one read from the terminal does: every one is queued before the app
+    handles the first (``pilot.press`` waits for each key in turn)."""
+    from textual import events
+
+    for key, char in keys:
+        pilot.app.post_message(events.Key(key, char))
+    await pilot.pause()
+    await pilot.pause()
+
+
 def current_text(screen: ReviewScreen) -> str:
     assert screen.sentence is not None
     return screen.doc.sentence_text(screen.sentence)
@@ -251,8 +262,6 @@ async def test_keys_typed_faster_than_the_app_reads_them_act_in_the_order_typed(
     # posts the three keys before the app handles the first. The tag must land on the
     # sentence it was typed on, not on the next document's (tab once jumped the queue: it was
     # a priority binding, acted on by the app while "f" still waited for the screen).
-    from textual import events
-
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
@@ -263,25 +272,27 @@ async def test_keys_typed_faster_than_the_app_reads_them_act_in_the_order_typed(
             first = screen.doc
             claim = screen.sentence
             assert claim is not None
-            for key, char in (("f", "f"), (forward, None), ("c", "c"), (back, None), ("s", "s")):
-                app.post_message(events.Key(key, char))  # all queued before any is handled
-            await pilot.pause()
-            await pilot.pause()
-            assert screen.doc is first, "back where the keys started"
-            second = screen.corpus.documents[(screen.doc_index + 1) % len(screen.corpus.documents)]
-            tags = {(a["doc"], a["start"]): a["label"] for a in on_disk(app)}
-            assert tags[(first.id, claim.start)] == "supported", forward  # f, then s: the newer
-            assert tags.get((second.id, second.claims[0].start)) == "contradicted", (forward, tags)
-            assert screen._mark_of(first, claim) == "S"
-            await pilot.press("u", "u", "u")
+            index = screen.doc_index
+            second = screen.corpus.documents[(index + 1) % len(screen.corpus.documents)]
+            opening = (second.id, second.claims[0].start)
+
+            def tags() -> dict:
+                return {(a["doc"], a["start"]): a["label"] for a in on_disk(app)}
+
+            await typed_at_once(pilot, [("f", "f"), (forward, None), ("c", "c")])
+            assert screen.doc is second, forward
+            assert tags() == {(first.id, claim.start): "fabricated", opening: "contradicted"}
+            await typed_at_once(pilot, [("s", "s"), (back, None), ("c", "c")])
+            assert screen.doc is first, (back, "back where the keys started")
+            assert tags() == {(first.id, claim.start): "contradicted", opening: "supported"}
+            assert screen._mark_of(first, claim) == "C"
+            await pilot.press(*"uuuu")
             assert on_disk(app) == []
 
 
 async def test_a_note_typed_in_one_burst_keeps_every_character(tmp_path: Path):
     # A note pasted or typed fast, enter included, arrives in one read: enter must save what
     # was typed before it (as a priority binding it saved before the characters were in).
-    from textual import events
-
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
@@ -289,10 +300,7 @@ async def test_a_note_typed_in_one_burst_keeps_every_character(tmp_path: Path):
         assert app.screen.__class__.__name__ == "NoteScreen"
         keys = [(c, c) for c in "Not in"] + [("ctrl+j", None), ("alt+enter", None)]
         keys += [(c, c) for c in "wire"] + [("enter", "\r")]
-        for key, char in keys:
-            app.post_message(events.Key(key, char))
-        await pilot.pause()
-        await pilot.pause()
+        await typed_at_once(pilot, keys)
         assert app.screen is screen
         assert on_disk(app)[0]["note"] == "Not in\n\nwire"
         assert "wire" in drawn_text(app)
