@@ -85,7 +85,11 @@ def read_regular_stat(path: str | os.PathLike[str], limit: int) -> tuple[bytes, 
         os.close(fd)
 
 
-def signature_of(st: os.stat_result) -> tuple[int, int, int, int]:
+# (device, inode, size, modification time in ns): how a saved file is recognised later.
+Sig = tuple[int, int, int, int]
+
+
+def signature_of(st: os.stat_result) -> Sig:
     """(device, inode, size, modification time in ns): how a saved file is recognised later. A
     rename keeps all four, so the temporary file's signature is the renamed file's."""
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)

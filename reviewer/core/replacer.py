@@ -34,12 +34,7 @@ import sys
 import time
 from pathlib import Path
 
-from .files import signature_of, write_atomic
-
-# (device, inode, size, modification time in ns): as store.Signature.
-Sig = tuple[int, int, int, int]
-
-MIB = 1024 * 1024
+from .files import MIB, Sig, signature_of, write_atomic
 
 # The helper runs isolated (-I: no PYTHON* variables, no user site, not the current folder on its
 # path) and imports this module from where the parent did.
