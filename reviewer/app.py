@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rich.console import RenderableType
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.driver import Driver
 from textual.screen import Screen
 
@@ -14,9 +14,10 @@ from reviewer.core.corpus import Corpus
 from reviewer.core.parallel import BYTES_PER_CLAIM, prepare_workers
 from reviewer.core.session import Session
 from reviewer.screens.review import BINDINGS, ReviewScreen, Votes
+from reviewer.typeahead import KeysInOrder
 
 
-class ReviewerApp(App[None]):
+class ReviewerApp(KeysInOrder):
     CSS_PATH = "reviewer.tcss"
     TITLE = "reviewer"
     ENABLE_COMMAND_PALETTE = True

@@ -7,12 +7,12 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
 from reviewer.core.limits import MAX_NOTE_CHARS
 from reviewer.core.printable import visible
+from reviewer.typeahead import pass_on_stale
 
 
 class NoteArea(TextArea):
@@ -31,6 +31,8 @@ class NoteArea(TextArea):
     _KEYS = {key: b.action for b in _OWN for key in b.key.split(",")}
 
     async def _on_key(self, event: events.Key) -> None:
+        if pass_on_stale(self, event):
+            return  # typed after enter closed the box: it is for the screen behind
         action = self._KEYS.get(event.key)
         if action is None:
             await super()._on_key(event)
@@ -39,13 +41,12 @@ class NoteArea(TextArea):
         event.prevent_default()
         await self.run_action(action)
 
-    class Submitted(Message):
-        def __init__(self, value: str) -> None:
-            super().__init__()
-            self.value = value
-
     def action_submit(self) -> None:
-        self.post_message(self.Submitted(self.text))
+        # At once, not by a message: keys typed after enter wait in this widget's queue, and
+        # must find the box closed (a message would come after them).
+        screen = self.screen
+        if isinstance(screen, NoteScreen):
+            screen.submit(self.text)
 
     def action_newline(self) -> None:
         self.insert("\n")
@@ -80,9 +81,8 @@ class NoteScreen(ModalScreen[str | None]):
         area.focus()
         area.move_cursor(area.document.end)
 
-    def on_note_area_submitted(self, event: NoteArea.Submitted) -> None:
-        event.stop()
-        note = event.value.strip("\n")
+    def submit(self, text: str) -> None:
+        note = text.strip("\n")
         if len(note) > MAX_NOTE_CHARS:
             self.query_one("#note-error", Label).update(
                 f"Too long: {len(note):,} characters, at most {MAX_NOTE_CHARS:,}."

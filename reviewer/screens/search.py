@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -14,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from reviewer.core.corpus import Corpus
 from reviewer.core.printable import one_line
+from reviewer.typeahead import pass_on_stale
 
 MAX_HITS = 500
 
@@ -35,6 +37,24 @@ def search(corpus: Corpus, query: str) -> list[tuple[int, int, int]]:
                 hits.append((d, s.index, pos))
             pos = folded.find(q, pos + max(len(q), 1))
     return hits
+
+
+class SearchInput(Input):
+    """The query field: enter jumps at once, and keys that reach it after its box closed go
+    back to the app (see reviewer.typeahead)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if pass_on_stale(self, event):
+            return
+        screen = self.screen
+        if event.key == "enter" and isinstance(screen, SearchScreen):
+            # At once, not by Input's message: keys typed after enter wait in this widget's
+            # queue, and must find the box closed (a message would come after them).
+            event.stop()
+            event.prevent_default()
+            screen.jump(self.value)
+            return
+        await super()._on_key(event)
 
 
 class SearchScreen(ModalScreen[tuple[int, int] | None]):
@@ -63,6 +83,7 @@ class SearchScreen(ModalScreen[tuple[int, int] | None]):
         self._link = link
         self._query = query
         self._hits: list[tuple[int, int, int]] = []
+        self._shown: str | None = None  # the query whose hits are listed
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
@@ -70,7 +91,7 @@ class SearchScreen(ModalScreen[tuple[int, int] | None]):
                 "[b]Search all documents[/b]  enter jumps · ↑↓ choose · ctrl+l links as "
                 "evidence · escape closes"
             )
-            yield Input(value=self._query, placeholder="text to find", id="search-input")
+            yield SearchInput(value=self._query, placeholder="text to find", id="search-input")
             yield Label("", id="search-count")
             yield OptionList(id="search-hits")
 
@@ -80,9 +101,13 @@ class SearchScreen(ModalScreen[tuple[int, int] | None]):
             self._run(self._query)
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self._run(event.value)
+        if self.is_active:  # not after enter closed the box (the change was typed before)
+            self._run(event.value)
 
     def _run(self, query: str) -> None:
+        if query == self._shown:
+            return  # searched already (enter searched it before its change came through)
+        self._shown = query
         self._hits = search(self.corpus, query)
         hits = self.query_one("#search-hits", OptionList)
         options = []
@@ -108,8 +133,10 @@ class SearchScreen(ModalScreen[tuple[int, int] | None]):
         if hits.option_count:
             hits.highlighted = ((hits.highlighted or 0) + step) % hits.option_count
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def jump(self, query: str) -> None:
+        """Enter: close on the highlighted hit of ``query`` (searched now if its change has
+        not come through yet)."""
+        self._run(query)
         hits = self.query_one("#search-hits", OptionList)
         if hits.highlighted is not None and self._hits:
             d, s, _ = self._hits[hits.highlighted]

@@ -306,6 +306,82 @@ async def test_a_note_typed_in_one_burst_keeps_every_character(tmp_path: Path):
         assert "wire" in drawn_text(app)
 
 
+def chars(text: str) -> list[tuple[str, str | None]]:
+    return [("space" if c == " " else c, c) for c in text]
+
+
+async def settled(pilot, done) -> None:
+    """Wait (a bounded while) until ``done()``: keys typed ahead of a box are replayed into it
+    once it is mounted and focused, a frame or two after the key that opened it."""
+    for _ in range(100):
+        if done():
+            return
+        await pilot.pause(0.02)
+    assert done()
+
+
+async def test_keys_typed_across_a_box_opening_and_closing_act_in_order(tmp_path: Path):
+    # "f", "a", the note, enter, tab, "c" in one read (a fast typist, a paste, a slow SSH
+    # link): the note box is not open yet when the note's first characters arrive, and is
+    # closing when tab arrives. Every key must act where it was typed for: the note on the
+    # tagged sentence, the tab and "c" on the review screen after the box.
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        first, claim = screen.doc, screen.sentence
+        assert claim is not None
+        second = screen.corpus.documents[screen.doc_index + 1]
+        keys = [("f", "f"), ("a", "a"), *chars("ok then"), ("enter", "\r"), ("tab", None)]
+        await typed_at_once(pilot, [*keys, ("c", "c")])
+        await settled(pilot, lambda: len(on_disk(app)) == 2)
+        assert app.screen is screen and screen.doc is second
+        got = {(a["doc"], a["start"]): (a["label"], a.get("note", "")) for a in on_disk(app)}
+        assert got == {
+            (first.id, claim.start): ("fabricated", "ok then"),
+            (second.id, second.claims[0].start): ("contradicted", ""),
+        }
+        assert screen._mark_of(second, second.claims[0]) == "C"
+
+
+async def test_keys_read_while_a_box_is_being_mounted_go_into_it(tmp_path: Path):
+    # Keys the app reads after the box is pushed but before its field has focus (mounting
+    # takes a frame or two) were handed to the box itself and dropped.
+    from textual import events
+
+    from reviewer.typeahead import takes_keys
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("f")
+        screen.action_note()  # pushed, not mounted yet: nothing has run since
+        assert app.screen is not screen and not takes_keys(app.screen)
+        for key, char in [*chars("read early"), ("enter", "\r"), ("j", "j")]:
+            app.post_message(events.Key(key, char))
+        claim = screen.sentence
+        await settled(pilot, lambda: screen.sentence is not claim)
+        assert app.screen is screen
+        assert on_disk(app)[0]["note"] == "read early"
+
+
+async def test_a_search_typed_in_one_burst_jumps_then_tags(tmp_path: Path):
+    # "/", the query, enter and "f" in one read: the query reaches the box, enter jumps to
+    # the hit of the whole query, and "f" tags the sentence jumped to.
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        keys = [("slash", "/"), *chars("lukashenko"), ("enter", "\r"), ("f", "f")]
+        await typed_at_once(pilot, keys)
+        await settled(pilot, lambda: len(on_disk(app)) == 1)
+        assert app.screen is screen
+        assert "Lukashenko" in current_text(screen)
+        assert screen.doc.id.startswith("002_")
+        assert screen.sentence is not None
+        tagged = on_disk(app)[0]
+        assert (tagged["doc"], tagged["start"]) == (screen.doc.id, screen.sentence.start)
+        assert tagged["label"] == "fabricated"
+
+
 async def test_slash_searches_all_documents_and_enter_jumps(tmp_path: Path):
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
