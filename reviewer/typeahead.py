@@ -21,6 +21,7 @@ then the focused widget of the active screen, then that screen's bindings.
 from __future__ import annotations
 
 import time
+from weakref import WeakSet
 
 from textual import events
 from textual.app import App
@@ -47,12 +48,23 @@ class KeysInOrder(App):
         self._held: list[events.Key] = []
         self._replay_due = False
         self._waiting_since: float | None = None
+        # Screens that have taken keys once: one that loses its focus later (a widget removed)
+        # gets keys at once, as in Textual, instead of a wait on every key.
+        self._settled: WeakSet[Screen] = WeakSet()
+
+    def _screen_ready(self, screen: Screen) -> bool:
+        if screen in self._settled:
+            return True
+        if takes_keys(screen):
+            self._settled.add(screen)
+            return True
+        return False
 
     async def on_event(self, event: events.Event) -> None:
         if not isinstance(event, events.Key):
             await super().on_event(event)
         elif not event.is_forwarded:  # read from the terminal (or replayed)
-            if self._held or not takes_keys(self.screen):
+            if self._held or not self._screen_ready(self.screen):
                 self.hold_key(event)
             else:
                 await self._hand_over(event)
@@ -82,7 +94,7 @@ class KeysInOrder(App):
         self._replay_due = False
         if not self._held:
             return
-        if not takes_keys(self.screen):
+        if not self._screen_ready(self.screen):
             now = time.monotonic()
             if self._waiting_since is None:
                 self._waiting_since = now
@@ -90,11 +102,12 @@ class KeysInOrder(App):
                 self._replay_due = True
                 self.set_timer(_RETRY, self._replay)
                 return
+            self._settled.add(self.screen)  # waited long enough: it takes keys as it is
         self._waiting_since = None
         held = sorted(self._held, key=lambda k: k.time)  # stable: ties keep their order
         self._held = []
         for n, key in enumerate(held):
-            if not takes_keys(self.screen):  # a replayed key opened a screen: wait for it
+            if not self._screen_ready(self.screen):  # a replayed key opened a screen: wait
                 self._held = held[n:] + self._held
                 self._replay_after_refresh()
                 return
