@@ -85,8 +85,7 @@ def read_regular_stat(path: str | os.PathLike[str], limit: int) -> tuple[bytes, 
         os.close(fd)
 
 
-# (device, inode, size, modification time in ns): how a saved file is recognised later.
-Sig = tuple[int, int, int, int]
+Sig = tuple[int, int, int, int]  # see signature_of
 
 
 def signature_of(st: os.stat_result) -> Sig:

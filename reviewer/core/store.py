@@ -26,7 +26,7 @@ from typing import Any
 import tomli  # the standard library's tomllib, compiled: same answers, 3x faster
 import tomli_w
 
-from .files import FileRefused, read_regular_stat, signature_of, write_new
+from .files import FileRefused, Sig, read_regular_stat, signature_of, write_new
 from .limits import MAX_LINE_CHARS, MAX_NESTING, MAX_NOTE_CHARS, MAX_SET_BYTES
 from .printable import has_lone_surrogate, one_line, shown_path
 from .replacer import Replacer, replace_here
@@ -64,10 +64,8 @@ class StoreChanged(StoreWriteError):
     """The file changed on disk since it was last read or written: merge before saving."""
 
 
-# (device, inode, size, modification time in ns) of the file as last read or written; None when
-# there was no file. A rename keeps all four, so the signature taken from the written temporary
-# file is the one the renamed file has.
-Signature = tuple[int, int, int, int] | None
+# The file's signature (files.signature_of) as last read or written; None when there was no file.
+Signature = Sig | None
 
 
 def current_signature(path: Path) -> Signature:

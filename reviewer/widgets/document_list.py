@@ -27,6 +27,12 @@ def fit(name: str, width: int) -> str:
     return name[: width - tail - 1] + "…" + name[-tail:]
 
 
+def _in_view(y: int, height: int, top_row: int, view: int) -> bool:
+    """An entry at ``y`` of ``height`` lines is wholly shown by a view of ``view`` lines from
+    ``top_row`` (the tuple ``DocumentList._where`` gives)."""
+    return top_row <= y and y + height <= top_row + view
+
+
 @dataclass(frozen=True)
 class DocumentStats:
     claims: int | None  # None: the document is not split into sentences yet
@@ -137,7 +143,7 @@ class DocumentList(OptionList, can_focus=False):
         if where is None:
             return
         y, height, top_row, view = where
-        if not top and top_row <= y and y + height <= top_row + view:
+        if not top and _in_view(*where):
             if self._edge_scroll(*where) is not None and not self._deferred:
                 self._deferred = True
                 self.call_after_refresh(self._scroll_from_edge)
@@ -183,8 +189,7 @@ class DocumentList(OptionList, can_focus=False):
         where = self._where()
         if where is None:
             return
-        y, height, top_row, view = where
-        if not (top_row <= y and y + height <= top_row + view):
+        if not _in_view(*where):
             self.scroll_to_highlight()  # it left the view meanwhile: to the middle
         elif (target := self._edge_scroll(*where)) is not None:
             self.scroll_to(y=target, animate=False, immediate=True)

@@ -58,6 +58,11 @@ async def typed_at_once(pilot, keys: list[tuple[str, str | None]]) -> None:
     await pilot.pause()
 
 
+def chars(text: str) -> list[tuple[str, str | None]]:
+    """``text`` as the keys that type it, for ``typed_at_once``."""
+    return [("space" if c == " " else c, c) for c in text]
+
+
 def current_text(screen: ReviewScreen) -> str:
     assert screen.sentence is not None
     return screen.doc.sentence_text(screen.sentence)
@@ -298,16 +303,12 @@ async def test_a_note_typed_in_one_burst_keeps_every_character(tmp_path: Path):
         screen = await ready(pilot)
         await pilot.press("f", "a")
         assert app.screen.__class__.__name__ == "NoteScreen"
-        keys = [(c, c) for c in "Not in"] + [("ctrl+j", None), ("alt+enter", None)]
-        keys += [(c, c) for c in "wire"] + [("enter", "\r")]
+        keys = [*chars("Not in"), ("ctrl+j", None), ("alt+enter", None)]
+        keys += [*chars("wire"), ("enter", "\r")]
         await typed_at_once(pilot, keys)
         assert app.screen is screen
         assert on_disk(app)[0]["note"] == "Not in\n\nwire"
         assert "wire" in drawn_text(app)
-
-
-def chars(text: str) -> list[tuple[str, str | None]]:
-    return [("space" if c == " " else c, c) for c in text]
 
 
 async def settled(pilot, done) -> None:
