@@ -14,7 +14,6 @@ import os
 import secrets
 import stat
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 MIB = 1024 * 1024
@@ -149,30 +148,38 @@ def _owner(fd: int) -> tuple[int, int]:
     return st.st_uid, st.st_gid
 
 
-def write_atomic(
-    path: Path, data: bytes | memoryview, before_rename: Callable[[], None] | None = None
-) -> os.stat_result:
+def write_atomic(path: Path, data: bytes | memoryview) -> os.stat_result:
     """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file.
 
     The old file's mode and owner are kept. Returns the new file's status (a rename keeps it).
-    Raises OSError; nothing is left behind on failure. ``before_rename`` is called once the new
-    bytes are on disk, just before they replace the file; what it raises stops the write.
+    Raises OSError; nothing is left behind on failure.
     """
+    tmp, written = write_beside(path, data)
+    put_in_place(tmp, path)
+    return written
+
+
+def write_beside(path: Path, data: bytes | memoryview) -> tuple[Path, os.stat_result]:
+    """The first half of ``write_atomic``: ``data`` in a fresh temporary file beside ``path``
+    (named ``.NAME.PID.TOKEN.tmp``), fsynced, with ``path``'s mode and owner; its path and
+    status. ``path`` itself is not touched."""
     try:
         like: os.stat_result | None = os.stat(path)
     except FileNotFoundError:
         like = None
-    tmp, written = _write_temp(path, data, like)
+    return _write_temp(path, data, like)
+
+
+def put_in_place(tmp: Path, path: Path) -> None:
+    """The second half of ``write_atomic``: rename ``tmp`` over ``path`` and make it durable.
+    On failure ``tmp`` is removed and the OSError raised; ``path`` is as it was."""
     try:
-        if before_rename is not None:
-            before_rename()
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
     fsync_folder(path.parent)
-    return written
 
 
 def write_new(path: Path, data: bytes) -> None:

@@ -8,10 +8,19 @@ a tag (7-10 ms of Python), every one of them waits: measured in tmux with 10,000
 the temporary file's write and fsync took 9 ms at the median and up to 23 ms, against 4.3 ms for
 the same calls in a process of their own.
 
-``Replacer`` hands the bytes to a helper process that runs the same ``write_atomic`` with an
-interpreter of its own. The bytes go through shared memory (a memfd both processes map; the
-parent copies them in, a few hundred microseconds of memcpy), the request and the answer through
-a pipe as one short JSON line each. One request is outstanding at a time.
+``Replacer`` hands the bytes to a helper process that writes and fsyncs the temporary file (the
+first half of ``write_atomic``, the slow half) with an interpreter of its own. The bytes go
+through shared memory (a memfd both processes map; the parent copies them in, a few hundred
+microseconds of memcpy), the request and the answer through a pipe as one short JSON line each.
+One request is outstanding at a time.
+
+The app renames the temporary file over the set itself (``put_in_place``: the rename and the
+folder's fsync). A rename is one system call: an app killed before it leaves the old file and a
+temporary file (the next session removes it), an app killed in it dies once it is done, so no
+save can land after the app is dead, perhaps after the reviewer opened the file again and saved
+newer tags. A helper cannot promise that by checking its parent before renaming: the app can
+die while the helper's rename is under way, and a rename can be held up in the kernel for as
+long as the scheduler likes (the kill test caught one that landed after the app was reaped).
 
 Nothing can be lost by it: the parent keeps every byte it hands over. If the helper cannot be
 started (no memfd on this system, no interpreter to run), dies, answers nonsense or does not
@@ -23,7 +32,6 @@ comes back as the same OSError the parent would have met.
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import mmap
 import os
@@ -34,7 +42,7 @@ import sys
 import time
 from pathlib import Path
 
-from .files import MIB, Sig, signature_of, write_atomic
+from .files import MIB, Sig, put_in_place, signature_of, write_atomic, write_beside
 
 # The helper runs isolated (-I: no PYTHON* variables, no user site, not the current folder on its
 # path) and imports this module from where the parent did.
@@ -126,12 +134,18 @@ class _Helper:
         except OSError as exc:  # the helper is gone (EPIPE)
             raise HelperFailed(f"cannot reach the helper ({exc})") from exc
 
-    def finish(self) -> Sig:
-        """The started write's signature; OSError as the disk gave it; HelperFailed if the helper
-        did not do the write."""
+    def finish(self, path: Path) -> Sig:
+        """Wait for the helper's temporary file and rename it over ``path`` here; the new file's
+        signature. OSError as the disk gave it; HelperFailed if the helper did not write it."""
         reply = self._answer()
-        if "signature" in reply:
+        if "temp" in reply:
+            temp = Path(reply["temp"])
             dev, ino, size, mtime = reply["signature"]
+            if temp.parent != Path(os.path.abspath(path)).parent or not (
+                temp.name.startswith(f".{path.name}.{self.proc.pid}.") and temp.suffix == ".tmp"
+            ):
+                raise HelperFailed(f"the helper wrote an unexpected file: {str(temp)[:200]!r}")
+            put_in_place(temp, path)
             return (int(dev), int(ino), int(size), int(mtime))
         if "errno" in reply:
             raise OSError(int(reply["errno"]), str(reply["strerror"]))
@@ -238,14 +252,15 @@ class Replacer:
         return True
 
     def finish(self) -> Sig:
-        """Wait for the started write; its signature, or OSError as ``write_atomic`` raises it.
-        If the helper fails meanwhile, the same bytes are written here."""
+        """Wait for the started write and put it in place; its signature, or OSError as
+        ``write_atomic`` raises it. If the helper fails meanwhile, the same bytes are written
+        here."""
         assert self._started is not None, "nothing started"
         (path, data), self._started = self._started, None
         helper = self.helper
         if helper is not None:
             try:
-                return helper.finish()
+                return helper.finish(path)
             except HelperFailed as exc:
                 self._give_up(helper, path, exc)
         return replace_here(path, data)
@@ -271,8 +286,9 @@ class Replacer:
 
 
 def _remove_temporaries(path: Path, pid: int) -> None:
-    """A helper stopped half way may leave its temporary file (``write_atomic`` names it
-    ``.NAME.PID.TOKEN.tmp``); nothing else in the folder is touched."""
+    """A helper stopped half way, or one whose file is not renamed, may leave its temporary file
+    (``write_beside`` names it ``.NAME.PID.TOKEN.tmp``); nothing else in the folder is
+    touched."""
     prefix = f".{path.name}.{pid}."
     with contextlib.suppress(OSError), os.scandir(path.parent) as entries:
         for entry in entries:
@@ -281,21 +297,14 @@ def _remove_temporaries(path: Path, pid: int) -> None:
                     os.unlink(entry.path)
 
 
-def serve(memfd: int, requests, answers, parent: int) -> None:
+def serve(memfd: int, requests, answers) -> None:
     """The helper's loop: one JSON request per line, the bytes in the shared memory; one JSON
-    answer per line. Ends at the end of its input (the parent closed it, or exited)."""
+    answer per line, naming the temporary file written (never renamed: the app does that). Ends
+    at the end of its input (the parent closed it, or exited)."""
     mem: mmap.mmap | None = None
     capacity = 0
     answers.write(json.dumps({"ready": True}) + "\n")
     answers.flush()
-
-    def parent_alive() -> None:
-        # An app killed mid-save must not have its file replaced later, perhaps after the
-        # reviewer opened it again and saved newer tags: the write is dropped, as it would have
-        # been had the app written it itself.
-        if os.getppid() != parent:
-            raise OSError(errno.ECANCELED, "the app exited before its save was written")
-
     for line in requests:
         try:
             request = json.loads(line)
@@ -306,8 +315,8 @@ def serve(memfd: int, requests, answers, parent: int) -> None:
                 capacity = request["capacity"]
             assert mem is not None
             with memoryview(mem) as view, view[: request["size"]] as data:
-                st = write_atomic(Path(request["path"]), data, parent_alive)
-            answer: dict[str, object] = {"signature": list(signature_of(st))}
+                temp, st = write_beside(Path(request["path"]), data)
+            answer: dict[str, object] = {"temp": str(temp), "signature": list(signature_of(st))}
         except OSError as exc:
             answer = {"errno": exc.errno or 0, "strerror": exc.strerror or str(exc)}
         except Exception as exc:  # reported; the parent then writes in its own process
@@ -318,8 +327,8 @@ def serve(memfd: int, requests, answers, parent: int) -> None:
 
 def _die_with_parent() -> None:
     """Linux: the kernel kills this process the moment the thread that started it ends (the app
-    killed, or its writer gone), so no write of a dead app can land later. Best effort: the
-    check before each rename covers systems without it."""
+    killed, or its writer gone), so it does not go on writing a file nobody will rename. Best
+    effort: where it is missing, the helper ends at the end of its input."""
     with contextlib.suppress(Exception):
         import ctypes
 
@@ -331,4 +340,4 @@ def main() -> None:
     _die_with_parent()
     if os.getppid() != parent:
         return  # the app is already gone
-    serve(memfd, sys.stdin.buffer, sys.stdout, parent)
+    serve(memfd, sys.stdin.buffer, sys.stdout)

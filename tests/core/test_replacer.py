@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from reviewer.core import replacer as replacer_module
+from reviewer.core.files import remove_stale_temps
 from reviewer.core.replacer import Replacer, serve
 from tests.conftest import ROOT
 
@@ -119,30 +120,90 @@ def test_without_a_helper_the_write_is_done_here(tmp_path: Path, monkeypatch: py
     replacer.close()
 
 
-def test_the_helper_drops_a_write_once_the_app_is_gone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
-    """An app killed mid-save must not have its file replaced later (perhaps after it was
-    opened again and newer tags saved): the helper checks its parent before the rename."""
+def test_the_helper_writes_a_temporary_file_and_never_renames_it(tmp_path: Path):
+    """The helper writes and fsyncs the temporary file, with the set's mode; the set itself is
+    replaced by the app (see the next test for why)."""
     target = tmp_path / "ana.toml"
-    target.write_bytes(b"newer tags, saved by the next session")
-    data = b"the killed app's last save"
+    target.write_bytes(b"the file as the app last saved it")
+    target.chmod(0o600)
+    data = b"the next save"
     memfd = os.memfd_create("test")
     os.ftruncate(memfd, mmap.PAGESIZE)
     with mmap.mmap(memfd, mmap.PAGESIZE) as mem:
         mem[: len(data)] = data
-    parents = iter([4242, 1])  # the first write; the second: the app died, reparented to init
-    monkeypatch.setattr(replacer_module.os, "getppid", lambda: next(parents))
     request = {"path": str(target), "size": len(data), "capacity": mmap.PAGESIZE}
     answers = io.StringIO()
-    lines = [json.dumps(request).encode() + b"\n"] * 2
-    serve(memfd, lines, answers, parent=4242)
+    serve(memfd, [json.dumps(request).encode() + b"\n"], answers)
     os.close(memfd)
-    ready, first, second = (json.loads(line) for line in answers.getvalue().splitlines())
-    assert ready == {"ready": True} and "signature" in first
-    assert second["errno"] == errno.ECANCELED
-    assert target.read_bytes() == data  # the first write, not replaced by the second
-    assert temporaries(tmp_path) == []
+    ready, answer = (json.loads(line) for line in answers.getvalue().splitlines())
+    assert ready == {"ready": True}
+    temp = Path(answer["temp"])
+    assert temp.parent == tmp_path and temp.name.startswith(f".ana.toml.{os.getpid()}.")
+    assert temp.read_bytes() == data and stat.S_IMODE(temp.stat().st_mode) == 0o600
+    assert tuple(answer["signature"]) == signature(temp)  # the rename keeps it
+    assert target.read_bytes() == b"the file as the app last saved it"
+
+
+APP_KILLED_MID_SAVE = """
+import os, select, sys, time
+from pathlib import Path
+from reviewer.core.replacer import Replacer
+r = Replacer()
+for _ in range(500):
+    if r.available:
+        break
+    time.sleep(0.01)
+target = Path(sys.argv[1])
+r.replace(target, b"acknowledged")
+assert r.start(target, b"handed over, never acknowledged")
+select.select([r.helper._from], [], [], 10)  # the helper has written it and answered
+print(r.helper.proc.pid, flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_save_handed_over_never_lands_once_the_app_is_dead(tmp_path: Path):
+    """SIGKILL to the app after its helper has written the save: the file keeps the last
+    acknowledged state for good, because only the app renames. Before, the helper renamed, and
+    a rename under way when the app died could land after the app was reaped (the kill test
+    caught one), over whatever the next session had saved by then."""
+    target = tmp_path / "ana.toml"
+    app = subprocess.Popen(
+        [sys.executable, "-c", APP_KILLED_MID_SAVE, str(target)],
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert app.stdout is not None
+    helper = int(app.stdout.readline())
+    app.kill()
+    app.wait()
+    for _ in range(50):  # the helper dies with the app; whatever it does, nothing lands
+        time.sleep(0.01)
+        assert target.read_bytes() == b"acknowledged"
+    (temp,) = temporaries(tmp_path)  # its write, left for the next session to remove
+    assert temp.startswith(f".ana.toml.{helper}.")
+    assert (tmp_path / temp).read_bytes() == b"handed over, never acknowledged"
+    assert remove_stale_temps(target) == 1  # what the next session does, under its lock
+    assert temporaries(tmp_path) == [] and target.read_bytes() == b"acknowledged"
+
+
+def test_an_answer_naming_another_file_is_not_renamed(
+    tmp_path: Path, replacer: Replacer, monkeypatch: pytest.MonkeyPatch
+):
+    """The app renames only a temporary file of its own helper beside the set: a confused
+    helper is given up and the save written here."""
+    target = tmp_path / "ana.toml"
+    (tmp_path / "other").mkdir()
+    elsewhere = tmp_path / "other" / f".ana.toml.{replacer.helper.proc.pid}.x.tmp"  # type: ignore[union-attr]
+    elsewhere.write_bytes(b"not this")
+    monkeypatch.setattr(
+        replacer_module._Helper,
+        "_answer",
+        lambda self: {"temp": str(elsewhere), "signature": [0, 0, 0, 0]},
+    )
+    assert replacer.replace(target, b"the save") == signature(target)
+    assert target.read_bytes() == b"the save" and elsewhere.read_bytes() == b"not this"
+    assert not replacer.available and "unexpected file" in replacer.failure
 
 
 def test_one_replacer_serves_one_thread_at_a_time_without_losing_order(tmp_path: Path):
