@@ -351,11 +351,7 @@ class Session:
     ) -> bool:
         """Hand a save to the writer's helper process without waiting (the writer thread
         finishes it with ``_finish_write``); False if nothing was started."""
-        try:
-            return self.store.start_save(snapshot, delta, replacer)
-        except Exception:  # never on the key's path: the writer thread saves it in full
-            self.store._keys = None
-            return False
+        return self.store.start_save(snapshot, delta, replacer)
 
     def _finish_write(self, snapshot: list[Annotation], generation: int, replacer: Replacer) -> str:
         return self._outcome(snapshot, generation, lambda: self.store.finish_save(replacer))

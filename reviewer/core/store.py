@@ -675,23 +675,22 @@ class Store:
     ) -> bool:
         """Start a save through ``replacer``'s helper and return without waiting for the disk;
         ``finish_save`` completes it. False when nothing was started (a full encode is due, no
-        helper, the file changed on disk, an entry cannot be encoded): ``save`` then does it
-        all, and says why."""
+        helper, the file changed on disk, an entry cannot be encoded, anything unexpected):
+        ``save`` then does it all, and says why. Never raises: it runs on the key's path."""
         if self._keys is None or not replacer.available:
             return False  # a full encode (first save, after a failure) is the writer's work
-        if current_signature(self.path) != self.signature:
-            return False
+        started = False
         try:
+            if current_signature(self.path) != self.signature:
+                return False
             data = self.encode(annotations, changed)
-        except StoreWriteError:
-            return False  # encode starts over in full next time, and save reports it
-        try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             started = replacer.start(self.path, data)
-        except OSError:
+        except Exception:  # StoreWriteError, OSError, or a bug: the writer's full save reports it
             started = False
-        if not started:
-            self._keys = None  # the changes are in the entries already: save encodes in full
+        finally:
+            if not started:
+                self._keys = None  # the changes may be in the entries already: encode in full
         return started
 
     def finish_save(self, replacer: Replacer) -> None:

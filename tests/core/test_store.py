@@ -236,3 +236,30 @@ def test_incremental_emitter_writes_the_same_bytes_as_a_full_serialisation(items
         assert sorted((a.doc, a.start, a.label, a.quote, a.note) for a in back) == sorted(
             (a.doc, a.start, a.label, a.quote, a.note) for a in held.values()
         )
+
+
+class _BrokenHelper:
+    """A replacer whose helper is up but whose hand-over fails in a way nobody planned for."""
+
+    available = True
+
+    def start(self, path: Path, data: bytes) -> bool:
+        raise RuntimeError("a bug in the hand-over")
+
+
+def test_a_save_that_cannot_be_handed_over_is_written_in_full_by_the_next_save(tmp_path: Path):
+    """start_save runs on the key's path: whatever fails there, it returns False (never
+    raises), and the entries it had already edited in place are not trusted: the next save
+    encodes the whole set, so the file holds exactly the annotations."""
+    f = tmp_path / "ana.toml"
+    store = Store(f, "ana", "c")
+    first = [ann(), ann(start=7, end=8, quote="z")]
+    store.save(first)
+    changed = first[1].with_changes(label="supported", note="checked")
+    held = [first[0], changed]
+    assert store.start_save(held, {changed.key: changed}, _BrokenHelper()) is False  # type: ignore[arg-type]
+    assert loads(f.read_text("utf-8"), f).annotations == load(f).annotations  # untouched
+    # Whatever the caller passes next, the bytes are the annotations it passes (here the change
+    # was taken back, and nothing is named as changed): the entry edited in place is not kept.
+    store.save(first, {})
+    assert f.read_bytes() == dumps("ana", "c", first).encode("utf-8")
