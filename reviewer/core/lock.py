@@ -14,9 +14,13 @@ import fcntl
 import getpass
 import os
 import socket
+import time
 from pathlib import Path
 
 from .printable import one_line
+
+# How long a held lock is tried again before it is reported in use (see SetLock.acquire).
+WAIT = 0.5
 
 
 def lock_path(annotation_file: Path) -> Path:
@@ -33,8 +37,14 @@ class SetLock:
     def held(self) -> bool:
         return self._fd is not None
 
-    def acquire(self) -> str | None:
-        """Take the lock; None on success, else why not, in words (the holder, if known)."""
+    def acquire(self, wait: float | None = None) -> str | None:
+        """Take the lock; None on success, else why not, in words (the holder, if known).
+
+        A lock found held is tried again for up to ``wait`` seconds: a reviewer that was just
+        killed (or is quitting) can leave it held for a moment by a process it was starting,
+        which keeps a copy of the lock's descriptor from the fork until its exec. The default is
+        ``WAIT``.
+        """
         if self._fd is not None:
             return None
         try:
@@ -47,8 +57,16 @@ class SetLock:
                 fd = os.open(self.path, os.O_RDONLY | flags)
         except OSError as exc:
             return f"cannot create the lock file {self.path.name} ({exc.strerror or exc})"
+        deadline = time.monotonic() + (WAIT if wait is None else wait)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise
+                    time.sleep(0.01)
         except BlockingIOError:
             holder = _holder(fd)
             os.close(fd)
