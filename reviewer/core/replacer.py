@@ -139,14 +139,17 @@ class _Helper:
         signature. OSError as the disk gave it; HelperFailed if the helper did not write it."""
         reply = self._answer()
         if "temp" in reply:
-            temp = Path(reply["temp"])
-            dev, ino, size, mtime = reply["signature"]
+            try:
+                temp = Path(reply["temp"])
+                dev, ino, size, mtime = (int(n) for n in reply["signature"])
+            except (KeyError, TypeError, ValueError) as exc:
+                raise HelperFailed(f"unreadable answer from the helper: {reply!r:.200}") from exc
             if temp.parent != Path(os.path.abspath(path)).parent or not (
                 temp.name.startswith(f".{path.name}.{self.proc.pid}.") and temp.suffix == ".tmp"
             ):
                 raise HelperFailed(f"the helper wrote an unexpected file: {str(temp)[:200]!r}")
             put_in_place(temp, path)
-            return (int(dev), int(ino), int(size), int(mtime))
+            return (dev, ino, size, mtime)
         if "errno" in reply:
             raise OSError(int(reply["errno"]), str(reply["strerror"]))
         raise HelperFailed(f"the helper failed: {reply.get('failed', reply)!r}")

@@ -206,6 +206,21 @@ def test_an_answer_naming_another_file_is_not_renamed(
     assert not replacer.available and "unexpected file" in replacer.failure
 
 
+def test_an_answer_without_a_readable_signature_means_the_write_is_done_here(
+    tmp_path: Path, replacer: Replacer, monkeypatch: pytest.MonkeyPatch
+):
+    target = tmp_path / "ana.toml"
+    pid = replacer.helper.proc.pid  # type: ignore[union-attr]
+    temp = str(tmp_path / f".ana.toml.{pid}.x.tmp")
+    monkeypatch.setattr(
+        replacer_module._Helper, "_answer", lambda self: {"temp": temp, "signature": ["x"]}
+    )
+    assert replacer.replace(target, b"the save") == signature(target)
+    assert target.read_bytes() == b"the save"
+    assert not replacer.available and "unreadable answer" in replacer.failure
+    assert temporaries(tmp_path) == []
+
+
 def test_one_replacer_serves_one_thread_at_a_time_without_losing_order(tmp_path: Path):
     """Writes started on one thread and finished on another (as the app's UI thread and writer
     do) land in order."""
