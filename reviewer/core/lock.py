@@ -58,22 +58,20 @@ class SetLock:
         except OSError as exc:
             return f"cannot create the lock file {self.path.name} ({exc.strerror or exc})"
         deadline = time.monotonic() + (WAIT if wait is None else wait)
-        try:
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() < deadline:
                     time.sleep(0.01)
-        except BlockingIOError:
-            holder = _holder(fd)
-            os.close(fd)
-            return "in use by another reviewer" + (f" ({holder})" if holder else "")
-        except OSError as exc:
-            os.close(fd)
-            return f"cannot lock it here ({exc.strerror or exc})"
+                    continue
+                holder = _holder(fd)
+                os.close(fd)
+                return "in use by another reviewer" + (f" ({holder})" if holder else "")
+            except OSError as exc:
+                os.close(fd)
+                return f"cannot lock it here ({exc.strerror or exc})"
         with contextlib.suppress(OSError):
             os.ftruncate(fd, 0)
             os.pwrite(fd, _me().encode("utf-8", "replace"), 0)

@@ -144,8 +144,8 @@ class _Helper:
                 dev, ino, size, mtime = (int(n) for n in reply["signature"])
             except (KeyError, TypeError, ValueError) as exc:
                 raise HelperFailed(f"unreadable answer from the helper: {reply!r:.200}") from exc
-            if temp.parent != Path(os.path.abspath(path)).parent or not (
-                temp.name.startswith(f".{path.name}.{self.proc.pid}.") and temp.suffix == ".tmp"
+            if temp.parent != Path(os.path.abspath(path)).parent or not _temporary_of(
+                temp.name, path, self.proc.pid
             ):
                 raise HelperFailed(f"the helper wrote an unexpected file: {str(temp)[:200]!r}")
             put_in_place(temp, path)
@@ -289,15 +289,19 @@ class Replacer:
 
 
 def _remove_temporaries(path: Path, pid: int) -> None:
-    """A helper stopped half way, or one whose file is not renamed, may leave its temporary file
-    (``write_beside`` names it ``.NAME.PID.TOKEN.tmp``); nothing else in the folder is
-    touched."""
-    prefix = f".{path.name}.{pid}."
+    """A helper stopped half way, or one whose file is not renamed, may leave its temporary
+    file; nothing else in the folder is touched."""
     with contextlib.suppress(OSError), os.scandir(path.parent) as entries:
         for entry in entries:
-            if entry.name.startswith(prefix) and entry.name.endswith(".tmp"):
+            if _temporary_of(entry.name, path, pid):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
+
+
+def _temporary_of(name: str, path: Path, pid: int) -> bool:
+    """``name`` is a temporary file that process ``pid`` wrote for ``path`` (``write_beside``
+    names them ``.NAME.PID.TOKEN.tmp``)."""
+    return name.startswith(f".{path.name}.{pid}.") and name.endswith(".tmp")
 
 
 def serve(memfd: int, requests, answers) -> None:

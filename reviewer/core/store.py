@@ -681,16 +681,14 @@ class Store:
             return False  # a full encode (first save, after a failure) is the writer's work
         started = False
         try:
-            if current_signature(self.path) != self.signature:
-                return False
-            data = self.encode(annotations, changed)
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            started = replacer.start(self.path, data)
+            if current_signature(self.path) == self.signature:
+                data = self.encode(annotations, changed)
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                started = replacer.start(self.path, data)
         except Exception:  # StoreWriteError, OSError, or a bug: the writer's full save reports it
-            started = False
-        finally:
-            if not started:
-                self._keys = None  # the changes may be in the entries already: encode in full
+            pass
+        if not started:
+            self._keys = None  # the changes may be in the entries already: encode in full
         return started
 
     def finish_save(self, replacer: Replacer) -> None:
