@@ -27,6 +27,7 @@ from reviewer.core.files import FileRefused, read_regular, write_output
 from reviewer.core.jsonlines import json_text
 from reviewer.core.limits import MAX_SET_BYTES
 from reviewer.core.lock import SetLock
+from reviewer.core.memory import collector_paused
 from reviewer.core.names import BadName, check_annotator, corpus_folders, corpus_parts
 from reviewer.core.printable import one_line, shown_path
 from reviewer.core.store import (
@@ -470,6 +471,11 @@ def run_agree(args: argparse.Namespace) -> int:
 def validate_file(path: Path, corpus: Corpus | None) -> list[str]:
     """Every problem of one annotation file, one line each, with file and line. Linear in the
     size of the file: line numbers are found in one pass."""
+    with collector_paused():  # as store.loads: many small objects, no cycles
+        return _validate_file(path, corpus)
+
+
+def _validate_file(path: Path, corpus: Corpus | None) -> list[str]:
     try:
         text, _ = read_set_text(path)
         _, raw = parse_set(text, path)

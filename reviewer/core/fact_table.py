@@ -13,7 +13,6 @@ first thing a fact-checker wants), *single* (only one document states it: a cand
 
 from __future__ import annotations
 
-import gc
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -28,6 +27,7 @@ from .corpus import Corpus, CorpusReader, Document
 from .facts import DATE, DESIGNATION, PERSON, QUANTITY, RELATED, SUPERLATIVE, Fact, aligned
 from .index import GroupIndex, Unit, replacements
 from .jsonlines import jsonl_line
+from .memory import collector_paused
 from .parallel import (
     BYTES_PER_CLAIM,
     group_by,
@@ -580,9 +580,7 @@ def group_facts(docs: Sequence[Document]) -> list[FactRow]:
     """The fact table of one group: disputed rows first, then single-source, then agreed."""
     if not docs:
         return []
-    was_enabled = gc.isenabled()
-    gc.disable()  # many small objects, no cycles (as in the engine)
-    try:
+    with collector_paused():  # many small objects, no cycles (as in the engine)
         g = GroupIndex(docs, word_order=False)
         forest = _Forest()
         nodes, first = _nodes(g, forest)
@@ -604,9 +602,6 @@ def group_facts(docs: Sequence[Document]) -> list[FactRow]:
         order = {d.id: i for i, d in enumerate(docs)}
         table.sort(key=_order_key(g, order))
         return table
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _wanted(rows: list[FactRow], disputed_only: bool) -> list[FactRow]:

@@ -27,7 +27,6 @@ receipt: what was searched, that nothing was found, and the nearest thing that w
 
 from __future__ import annotations
 
-import gc
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -42,6 +41,7 @@ from .facts import PERSON
 from .index import MAX_CANDIDATES, GroupIndex, Unit, cosine, replacements, surface_of
 from .jsonlines import encode_string as _s
 from .jsonlines import safe_json_line
+from .memory import collector_paused
 from .parallel import (
     BYTES_PER_CLAIM,
     claims_of,
@@ -709,14 +709,9 @@ def assess_group(docs: Sequence[Document], part: int = 0, parts: int = 1) -> lis
         mine = part_range(len(alone), part, parts)
         return alone[mine.start : mine.stop]
     # Scoring allocates many small objects and no cycles; the cyclic collector only costs time.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         g = GroupIndex(docs)
         return [_assess_unit(g, uid, group_name) for uid in part_range(len(g.units), part, parts)]
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 Compact = tuple[

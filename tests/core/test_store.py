@@ -263,3 +263,25 @@ def test_a_save_that_cannot_be_handed_over_is_written_in_full_by_the_next_save(t
     # was taken back, and nothing is named as changed): the entry edited in place is not kept.
     store.save(first, {})
     assert f.read_bytes() == dumps("ana", "c", first).encode("utf-8")
+
+
+def test_reading_a_set_leaves_the_garbage_collector_as_it_was(tmp_path: Path):
+    """Sets are read with the cyclic collector paused (no cycles, a million objects): it must be
+    on again afterwards, even when the set is refused, or an app open for hours would keep every
+    cycle it ever made."""
+    import gc
+
+    good = dumps("ana", "c", [ann()])
+    bad = good.replace('label = "fabricated"', 'label = "maybe"')
+    assert gc.isenabled()
+    assert loads(good, tmp_path / "a.toml").annotations[0].label == "fabricated"
+    assert gc.isenabled()
+    with pytest.raises(StoreError, match="unknown label"):
+        loads(bad, tmp_path / "a.toml")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        loads(good, tmp_path / "a.toml")
+        assert not gc.isenabled()  # whoever turned it off turns it on
+    finally:
+        gc.enable()
