@@ -57,7 +57,7 @@ def main() -> None:
         size = path.stat().st_size / 2**20
         print(f"{n:,} annotations, {size:.1f} MiB of TOML ({time.perf_counter() - started:.1f} s)")
         corpus = ["--corpus", str(root)]
-        run("validate (schema only, no corpus)", ["validate", str(path)], project)
+        run("validate (finds the corpus it names)", ["validate", str(path)], project)
         run("validate --corpus (every quote checked)", ["validate", str(path), *corpus], project)
         run("stats, first run (scores the corpus)", ["stats", str(path), *corpus], project)
         run("stats, from the cache", ["stats", str(path), *corpus], project)
