@@ -75,7 +75,6 @@ def _parse(text: str) -> dict[str, Any]:
         raise _Decline
     annotations: list[dict[str, Any]] = []
     current: dict[str, Any] | None = None
-    evidence: list[dict[str, Any]] | None = None  # the list current["evidence"] is, if any
     n = len(text)
     block = _BLOCK.match
     while True:
@@ -85,19 +84,19 @@ def _parse(text: str) -> dict[str, Any]:
             break
         m = block(text, pos)
         if m is not None:
-            current, evidence = _annotation(text, m, stamps)
+            current = _annotation(text, m, stamps)
             annotations.append(current)
             pos = m.end()
         elif text.startswith(_ANNOTATION, pos):
-            current, evidence = {}, None
+            current = {}
             annotations.append(current)
             pos = _lines(text, pos + len(_ANNOTATION), current, stamps)
         elif text.startswith(_EVIDENCE_HEADER, pos) and current is not None:
-            if evidence is None:
-                if "evidence" in current:
-                    raise _Decline  # a key, then a table of the same name
-                evidence = []
-                current["evidence"] = evidence
+            # The table's own keys are scalars (_lines reads no other kind): a list here is
+            # the evidence tables so far, anything else a key, then a table of the same name.
+            evidence = current.setdefault("evidence", [])
+            if not isinstance(evidence, list):
+                raise _Decline
             table: dict[str, Any] = {}
             evidence.append(table)
             pos = _lines(text, pos + len(_EVIDENCE_HEADER), table, stamps)
@@ -108,9 +107,7 @@ def _parse(text: str) -> dict[str, Any]:
     return top
 
 
-def _annotation(
-    text: str, m: re.Match[str], stamps: dict[str, datetime]
-) -> tuple[dict[str, Any], list[dict[str, Any]] | None]:
+def _annotation(text: str, m: re.Match[str], stamps: dict[str, datetime]) -> dict[str, Any]:
     doc, start, end, quote, label, note, suspicion, created, updated, anchor, anchor_quote = (
         m.group(*range(1, 12))
     )
@@ -134,14 +131,12 @@ def _annotation(
         table["anchor"] = _string(anchor)
         table["anchor_quote"] = _string(anchor_quote)
     lo, hi = m.span(12)
-    if lo == hi:
-        return table, None
-    evidence = [
-        {"doc": _string(d), "start": int(s), "end": int(e), "quote": _string(q)}
-        for d, s, e, q in _EVIDENCE.findall(text, lo, hi)
-    ]
-    table["evidence"] = evidence
-    return table, evidence
+    if lo < hi:
+        table["evidence"] = [
+            {"doc": _string(d), "start": int(s), "end": int(e), "quote": _string(q)}
+            for d, s, e, q in _EVIDENCE.findall(text, lo, hi)
+        ]
+    return table
 
 
 def _lines(text: str, pos: int, table: dict[str, Any], stamps: dict[str, datetime]) -> int:
