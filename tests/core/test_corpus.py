@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reviewer.core import corpus as corpus_module
 from reviewer.core.corpus import load_corpus, segment
@@ -98,6 +101,46 @@ def test_groups_are_immediate_subfolders(tmp_path: Path):
         "event-b/x.txt": "event-b",
         "loose.txt": "",
     }
+
+
+def test_folders_are_read_in_name_order_files_before_subfolders(tmp_path: Path):
+    # The order the documents list shows and the groups are scored in; the planned size is
+    # what the progress bar counts down.
+    c = tmp_path / "c"
+    texts = {
+        "b.txt": "Top level b.",
+        "a.md": "Top level a.",
+        "z/deep/y.txt": "Deep y.",
+        "z/c.txt": "Group z, c.",
+        "m/b.txt": "Group m, b.",
+        "m/a.txt": "Group m, a.",
+        ".hidden/x.txt": "Never read.",
+        "m/.dot.txt": "Never read.",
+        "m/notes.pdf": "Not a document.",
+    }
+    for rel, text in texts.items():
+        write(c / rel, text)
+    reader = corpus_module.plan_corpus([c])
+    ids = [d.id for unit in reader.units() for d in unit]
+    assert ids == ["a.md", "b.txt", "m/a.txt", "m/b.txt", "z/c.txt", "z/deep/y.txt"]
+    assert reader.total_bytes == sum(len(texts[i].encode()) for i in ids)
+    assert [group for group, _ in reader.plan] == ["", "m", "z"]
+
+
+def _reference_title(text: str) -> str:
+    # Lines are runs without \r or \n; the first whose stripped text (heading marks too) is
+    # not empty gives the title, cut at 120 characters.
+    lines = (line.strip().lstrip("#").strip() for line in re.findall(r"[^\r\n]+", text))
+    return next((line[:120] for line in lines if line), "fallback")
+
+
+@given(
+    st.text(alphabet="\r\n \t#a\u00a0\x1c\u3000é", max_size=40),
+    st.integers(min_value=0, max_value=300),
+)
+def test_title_is_the_first_line_with_words(head: str, long: int):
+    for text in (head, head + "x" * long + "\n# second"):
+        assert corpus_module._title_of(text, "fallback") == _reference_title(text)
 
 
 def test_jsonl_documents_use_their_id_and_bad_lines_are_named(tmp_path: Path):
