@@ -241,6 +241,11 @@ class Session:
         """Every entry of the set: tags and notes on untagged sentences."""
         return list(self._annotations.values())
 
+    def tags_in(self, doc_id: str) -> int:
+        """Tags held for the document ``doc_id``, on a sentence or not (no lookup per sentence:
+        most documents of a large corpus have none)."""
+        return self._tags_by_doc[doc_id]
+
     def tagged_count(self, doc: Document) -> int:
         if not self._tags_by_doc[doc.id]:
             return 0  # most documents of a large corpus: no need to look at their sentences
