@@ -548,7 +548,7 @@ def run_validate(args: argparse.Namespace) -> int:
             if not inside:
                 raise UserError(f"{shown_path(p)}: no annotation sets (*.toml) in this folder")
             paths.extend(inside)
-        elif p.is_file() or p.is_symlink():
+        elif p.exists() or p.is_symlink():  # a pipe or a device: refused by name when read
             paths.append(p)
         else:
             raise UserError(f"{shown_path(p)}: no such file or folder")

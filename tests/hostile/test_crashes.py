@@ -191,6 +191,10 @@ def test_a_named_pipe_as_annotation_file_is_refused_at_once(tmp_path: Path):
     assert (
         run.returncode == 2 and "named pipe, not an annotation set; skipped" in run.stderr.decode()
     )
+    # validate names what the file is (it said "no such file or folder"), and does not wait.
+    run = cli("validate", "annotations/ana.toml", cwd=root, timeout=30)
+    assert run.returncode == 1
+    assert "annotations/ana.toml: a named pipe, not a regular file" in run.stdout.decode()
 
 
 # ------------------------------------------------------------------ 18. validate is linear
