@@ -314,15 +314,18 @@ def _walk(folder: Path, problems: list[LoadProblem]) -> list[tuple[Path, str, in
     without a system call per file (only a file's size costs one)."""
     files: list[tuple[Path, str, int]] = []
     root = folder.resolve()
-
-    def visit(where: str | Path, prefix: str) -> None:
+    # Folders still to list, the next one last: a stack, not recursion, so a tree nested a
+    # thousand folders deep is read like any other (os.walk recursed, and raised).
+    todo: list[tuple[str | Path, str]] = [(folder, "")]
+    while todo:
+        where, prefix = todo.pop()
         try:
             with os.scandir(where) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
             shown = _display(Path(exc.filename)) if exc.filename else _display(folder)
             problems.append(LoadProblem(shown, f"cannot read this folder ({exc.strerror or exc})"))
-            return
+            continue
         folders: list[os.DirEntry[str]] = []
         documents: list[os.DirEntry[str]] = []
         for e in entries:
@@ -356,10 +359,7 @@ def _walk(folder: Path, problems: list[LoadProblem]) -> list[tuple[Path, str, in
             except OSError:
                 size = 0  # a dangling link: reading it says why
             files.append((path, prefix + name, size))
-        for e in below:
-            visit(e.path, f"{prefix}{e.name}/")
-
-    visit(folder, "")
+        todo.extend((e.path, f"{prefix}{e.name}/") for e in reversed(below))
     return files
 
 

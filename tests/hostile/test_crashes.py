@@ -371,3 +371,21 @@ async def test_the_app_scores_again_over_a_damaged_cache(tmp_path: Path):
         screen = await ready(pilot)  # fails on "scoring failed"
         assert len(screen.assessments) == sum(len(d.claims) for d in corpus.documents)
     assert cache._path(corpus).read_bytes() == good  # rewritten from the new scores
+
+
+# ------------------------------------------------------------------ 21. deep folders
+
+
+def test_a_corpus_nested_1100_folders_deep_is_read(tmp_path: Path):
+    # Deeper than Python's recursion limit: the walk keeps its own stack (os.walk raised).
+    write(tmp_path / "c" / "top.txt", "The council approved the plan on Monday.\n")
+    folder = tmp_path / "c"
+    for _ in range(1100):
+        folder = folder / "d"
+        folder.mkdir()
+    write(folder / "deep.txt", "The council approved the plan on Tuesday.\n")
+    result = load_corpus([tmp_path / "c"])
+    assert [d.id for d in result.corpus.documents] == ["top.txt", "d/" * 1100 + "deep.txt"]
+    assert result.problems == ()
+    run = cli("suspects", "c", "--json", cwd=tmp_path, timeout=60)
+    assert run.returncode == 0 and run.stdout.count(b"\n") == 2
