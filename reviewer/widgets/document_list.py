@@ -300,8 +300,8 @@ class DocumentList(OptionList, can_focus=False):
         self, index: int, st: DocumentStats, colours: dict[str, Style] | None = None
     ) -> Text:
         doc = self.corpus.documents[index]
-        # Room for the scrollbar too: it appears after the entries are built and does not
-        # resize the widget, so names fitted to the full width would wrap.
+        # Less the entry's padding (a cell each side). The scrollbar's column is never part of
+        # the width (scrollbar-gutter: stable), so a scrollbar appearing changes nothing.
         width = max((self._width or 28) - 2, 12)
         name = fit(one_line(doc.id.rsplit("/", 1)[-1] if doc.group else doc.id), width)
         colours = colours or self._colours()
