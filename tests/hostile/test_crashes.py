@@ -384,8 +384,16 @@ def test_a_corpus_nested_1100_folders_deep_is_read(tmp_path: Path):
         folder = folder / "d"
         folder.mkdir()
     write(folder / "deep.txt", "The council approved the plan on Tuesday.\n")
-    result = load_corpus([tmp_path / "c"])
-    assert [d.id for d in result.corpus.documents] == ["top.txt", "d/" * 1100 + "deep.txt"]
-    assert result.problems == ()
-    run = cli("suspects", "c", "--json", cwd=tmp_path, timeout=60)
-    assert run.returncode == 0 and run.stdout.count(b"\n") == 2
+    try:
+        result = load_corpus([tmp_path / "c"])
+        assert [d.id for d in result.corpus.documents] == ["top.txt", "d/" * 1100 + "deep.txt"]
+        assert result.problems == ()
+        run = cli("suspects", "c", "--json", cwd=tmp_path, timeout=60)
+        assert run.returncode == 0 and run.stdout.count(b"\n") == 2
+    finally:
+        # Removed here, deepest first: pytest's own clean-up of old runs (shutil.rmtree)
+        # recurses per folder and would fail on this tree.
+        (folder / "deep.txt").unlink()
+        while folder != tmp_path / "c":
+            folder.rmdir()
+            folder = folder.parent
