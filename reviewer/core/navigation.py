@@ -110,11 +110,3 @@ def suspect_spans(rows: Iterable[HasSpan]) -> dict[str, list[tuple[int, int]]]:
         if is_suspect(r):
             mine.append((r.start, r.end))
     return spans
-
-
-def count_untagged(
-    doc_id: str, spans: Iterable[tuple[int, int]], tag_of: Callable[[tuple[str, int, int]], object]
-) -> int:
-    """How many of a document's suspect ``spans`` (``suspect_spans``) are not tagged yet:
-    ``tag_of`` gives the tag at a (document id, start, end) key, None when there is none."""
-    return sum(1 for start, end in spans if tag_of((doc_id, start, end)) is None)

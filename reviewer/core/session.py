@@ -241,11 +241,6 @@ class Session:
         """Every entry of the set: tags and notes on untagged sentences."""
         return list(self._annotations.values())
 
-    def tags_in(self, doc_id: str) -> int:
-        """Tags held for the document ``doc_id``, on a sentence or not (no lookup per sentence:
-        most documents of a large corpus have none)."""
-        return self._tags_by_doc[doc_id]
-
     def tagged_count(self, doc: Document) -> int:
         if not self._tags_by_doc[doc.id]:
             return 0  # most documents of a large corpus: no need to look at their sentences
@@ -254,6 +249,19 @@ class Session:
         for s in doc.sentences:
             a = held.get((doc.id, s.start, s.end))
             if a is not None and a.is_tag:
+                n += 1
+        return n
+
+    def untagged_count(self, doc_id: str, spans: Sequence[tuple[int, int]]) -> int:
+        """How many of the (start, end) ``spans`` of document ``doc_id`` (its suspect sentences)
+        carry no tag; a document without tags (most of a large corpus) needs no lookup."""
+        if not self._tags_by_doc[doc_id]:
+            return len(spans)
+        held = self._annotations
+        n = 0
+        for start, end in spans:
+            a = held.get((doc_id, start, end))
+            if a is None or not a.is_tag:
                 n += 1
         return n
 
