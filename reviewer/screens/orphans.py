@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from reviewer.core.printable import one_line, visible
 from reviewer.core.store import Annotation
+from reviewer.widgets.palette import palette, theme_colour
 
 
 class OrphansScreen(ModalScreen[None]):
@@ -21,6 +22,23 @@ class OrphansScreen(ModalScreen[None]):
         self.orphans = orphans
 
     def compose(self) -> ComposeResult:
+        with VerticalScroll(id="orphans-box"):
+            yield Static(self._listing(), id="orphans-list")
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        self.query_one("#orphans-list", Static).update(self._listing())
+
+    def _listing(self) -> Text:
+        """Each orphan with its label in the label's colour, made readable on the box (rich's
+        magenta measured 3.98:1 on the dark theme's surface)."""
+        colours = palette(
+            self.app,
+            theme_colour(self.app, "surface", "#1e1e1e"),
+            theme_colour(self.app, "foreground", "#e0e0e0"),
+        )
         t = Text()
         t.append(f"{len(self.orphans)} orphaned annotation(s)\n", style="bold")
         t.append(
@@ -29,11 +47,11 @@ class OrphansScreen(ModalScreen[None]):
         )
         for a in self.orphans:
             t.append(f"{one_line(a.doc)} [{a.start}:{a.end}] ", style="bold")
-            t.append((a.label or "note, no tag") + "\n", style="magenta")
+            label = colours.labels.get(a.label or "", colours.text)
+            t.append((a.label or "note, no tag") + "\n", style=colours.style(label))
             if a.is_empty:
                 t.append("  empty span (start = end): it marks nothing\n", style="italic")
             t.append(f"  {visible(a.quote)}\n")
             if a.note:
                 t.append(f"  note: {visible(a.note[:2000])}\n", style="italic")
-        with VerticalScroll(id="orphans-box"):
-            yield Static(t)
+        return t

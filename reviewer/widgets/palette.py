@@ -64,7 +64,9 @@ def readable(colour: Color, background: Color, minimum: float = AA) -> Color:
     return target
 
 
-def _colour(app: App, name: str, fallback: str) -> Color:
+def theme_colour(app: App, name: str, fallback: str) -> Color:
+    """The theme's colour variable ``name`` (``"surface"``, ``"text-primary"``), or ``fallback``
+    when the theme has none or it does not parse."""
     value = app.theme_variables.get(name) or fallback
     try:
         return Color.parse(value)
@@ -121,11 +123,11 @@ def _palette(app: App, theme: str, background: Color, text: Color) -> Palette:
     if text.a < 1.0:  # a translucent foreground, drawn over the background: its real colour
         text = background.blend(text.with_alpha(1.0), text.a)
     if worst_contrast(text, background) < AA:  # a widget colour meant for another background
-        text = _colour(app, "foreground", "#e0e0e0")
+        text = theme_colour(app, "foreground", "#e0e0e0")
     text = readable(text, background)
-    warning = _colour(app, "warning", "#ffa62b")
-    error = _colour(app, "error", "#ba3c5b")
-    primary = _colour(app, "primary", "#0178d4")
+    warning = theme_colour(app, "warning", "#ffa62b")
+    error = theme_colour(app, "error", "#ba3c5b")
+    primary = theme_colour(app, "primary", "#0178d4")
     dark = luminance(background) < 0.18
     # Suspect shades: amber, stronger, then a red-amber; each clearly apart from the last.
     shades = (
@@ -134,7 +136,7 @@ def _palette(app: App, theme: str, background: Color, text: Color) -> Palette:
         background.blend(error.blend(warning, 0.30), 0.65 if dark else 0.75),
     )
     labels = {
-        "supported": _colour(app, "success", "#4ebf71"),
+        "supported": theme_colour(app, "success", "#4ebf71"),
         "contradicted": error,
         # Fabricated: its own hue, apart from the amber of "suspect" and the red of contradicted.
         "fabricated": Color.parse("#c77dff") if dark else Color.parse("#7b2cbf"),
@@ -147,7 +149,7 @@ def _palette(app: App, theme: str, background: Color, text: Color) -> Palette:
         noise=_dimmed(text, background),
         suspect=shades,
         cursor=background.blend(primary, 0.45 if dark else 0.30),
-        match=background.blend(_colour(app, "accent", "#ffa62b"), 0.40),
+        match=background.blend(theme_colour(app, "accent", "#ffa62b"), 0.40),
         labels=labels,
         warning=warning,
         primary=primary,
@@ -165,8 +167,8 @@ def _dimmed(text: Color, background: Color) -> Color:
 
 
 def theme_background(app: App) -> Color:
-    return _colour(app, "background", "#121212")
+    return theme_colour(app, "background", "#121212")
 
 
 def theme_foreground(app: App) -> Color:
-    return _colour(app, "foreground", "#e0e0e0")
+    return theme_colour(app, "foreground", "#e0e0e0")

@@ -19,7 +19,7 @@ from reviewer.widgets.document_view import DocumentView
 from reviewer.widgets.evidence_panel import EvidencePanel
 from reviewer.widgets.palette import contrast, luminance, worst_contrast
 from tests.hostile.helpers import drawn_segments, drawn_text
-from tests.ui.test_keys import make_app, ready
+from tests.ui.test_keys import current_text, make_app, ready
 
 THEMES = ["textual-dark", "textual-light"]
 SWITCHES = [(a, b) for a in THEMES for b in THEMES if a != b]  # a theme switch, both ways
@@ -263,3 +263,63 @@ async def test_switching_the_theme_on_the_fact_table_keeps_every_cell_at_aa(
         await pilot.pause()
         assert low_contrast_cells(app) == []
         assert screen.query_one(DataTable).cursor_coordinate == at  # the reviewer's place kept
+
+
+# Every dialog and the command palette, opened from the review screen: (keys, screen shown).
+DIALOGS = [
+    (("question_mark",), "HelpScreen"),
+    (("a",), "NoteScreen"),
+    (("slash",), "SearchScreen"),
+    (("slash", "r", "u", "s"), "SearchScreen"),
+    (("ctrl+p",), "CommandPalette"),
+    (("ctrl+p", "t", "a", "g"), "CommandPalette"),
+    (("ctrl+f",), "CommandPalette"),
+    (("o",), "OrphansScreen"),
+]
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_dialogs_the_palette_and_the_screen_behind_them_read_at_aa(
+    tmp_path: Path, seeds_copy: Path, theme: str, size: tuple[int, int]
+):
+    # Textual's backdrop blended the review screen 60% toward the background behind every
+    # dialog (1.65:1 in tmux); placeholders, the palette's second lines and the help's keys
+    # (rich's cyan on the light theme) drew at 2.5-3.75:1.
+    app = make_app(tmp_path, seeds_copy)
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        removed = current_text(screen)
+        await pilot.press("f", "q")
+    victim = seeds_copy / app.corpus.documents[0].id  # the tag above becomes an orphan
+    victim.write_text(victim.read_text().replace(removed, "Entirely different words now."))
+    app = make_app(tmp_path, seeds_copy)
+    async with app.run_test(size=size) as pilot:
+        app.theme = theme
+        await ready(pilot)
+        for keys, shown in DIALOGS:
+            await pilot.press(*keys)
+            await pilot.pause(0.2)
+            assert type(app.screen).__name__ == shown
+            assert low_contrast_cells(app) == [], keys
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, ReviewScreen)
+
+
+@pytest.mark.parametrize(("first", "then"), SWITCHES)
+async def test_the_help_keys_follow_a_theme_switch_made_while_it_is_open(
+    tmp_path: Path, first: str, then: str
+):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.theme = first
+        await ready(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert low_contrast_cells(app) == []
+        app.theme = then
+        await pilot.pause()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        assert low_contrast_cells(app) == []
