@@ -86,6 +86,48 @@ def test_installed_reviewer_in_tmux(tmp_path: Path):
         assert text[a["start"] : a["end"]] == a["quote"]
 
 
+def test_escape_then_a_key_sent_at_once_is_both_keys_outside_text_fields(tmp_path: Path):
+    # A terminal sends alt+f as escape then f, so Textual read "escape, f" arriving together
+    # (typed fast, one send-keys, one SSH packet) as alt+f, "escape, 1" as "¡": the help
+    # stayed open and the tag or the link was lost. In a note, escape-b (option+left in
+    # macOS Terminal) must still move by a word, not cancel what is being written.
+    socket = start_on_seeds(tmp_path)
+    try:
+        wait_for(socket, lambda s: "suspects left" in s)
+        tmux(socket, "send-keys", "-t", "r", "?")
+        wait_for(socket, lambda s: "reviewer keys" in s)
+        tmux(socket, "send-keys", "-t", "r", "Escape", "f")
+        wait_for(socket, lambda s: "1/187 tagged" in s and "reviewer keys" not in s)
+        tmux(socket, "send-keys", "-t", "r", "j")
+        tmux(socket, "send-keys", "-t", "r", "Escape", "s")
+        wait_for(socket, lambda s: "2/187 tagged" in s)
+        tmux(socket, "send-keys", "-t", "r", "Escape", "1")
+        wait_for(socket, lambda s: "1 evidence linked" in s)
+        tmux(socket, "send-keys", "-t", "r", "a")
+        wait_for(socket, lambda s: "enter saves" in s)
+        tmux(socket, "send-keys", "-t", "r", "-l", "abc")
+        wait_for(socket, lambda s: "abc" in s)
+        tmux(socket, "send-keys", "-t", "r", "Escape", "b")
+        time.sleep(0.5)
+        screen = wait_for(socket, lambda s: "enter saves" in s and "abc" in s)
+        tmux(socket, "send-keys", "-t", "r", "-l", "x")  # at the word's start: "xabc"
+        tmux(socket, "send-keys", "-t", "r", "Enter")
+        wait_for(socket, lambda s: "enter saves" not in s)
+        tmux(socket, "send-keys", "-t", "r", "q")
+        deadline = time.monotonic() + 10
+        while (
+            time.monotonic() < deadline and "r" in tmux(socket, "list-sessions", "-F", "#S").split()
+        ):
+            time.sleep(0.1)
+    finally:
+        tmux(socket, "kill-server")
+    data = tomllib.loads((tmp_path / "annotations" / "tt.toml").read_text())
+    tags = sorted(data["annotation"], key=lambda a: (a["doc"], a["start"]))
+    assert [a["label"] for a in tags] == ["fabricated", "supported"], screen
+    assert len(tags[1]["evidence"]) == 1
+    assert tags[1]["note"] == "xabc"
+
+
 def test_quitting_gives_the_terminal_back_as_it_was(tmp_path: Path):
     # Quitting no longer waits for Textual's input thread (reviewer.driver): the terminal
     # must still come back in line mode with echo, off the alternate screen, and the shell
