@@ -50,6 +50,10 @@ class ReviewerApp(KeysInOrder):
             from reviewer.driver import LeavingDriver
 
             return LeavingDriver
+        if driver.__module__ == "textual.drivers.web_driver":  # reviewer serve
+            from reviewer.web_driver import KeysWebDriver
+
+            return KeysWebDriver
         return driver
 
     def exit(

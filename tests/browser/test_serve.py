@@ -41,6 +41,7 @@ if missing:
     pytest.skip(f"browser test needs {', '.join(missing)}", allow_module_level=True)
 
 ENTER = "\ue007"
+ESCAPE = "\ue00c"
 
 
 def _free_port() -> int:
@@ -156,3 +157,29 @@ def test_a_browser_tab_tags_three_sentences(served, tmp_path: Path):
             second.quit()
     finally:
         first.quit()
+
+
+def test_escape_and_a_key_together_close_the_help_and_tag(served, tmp_path: Path):
+    # xterm.js sends alt+f as escape then f, as a terminal does: "escape, f" pressed together
+    # was read as one key, alt+f, so the help stayed open and the tag was lost.
+    url, project = served
+    saved = project / "annotations" / "bo.toml"
+    browser = _browser()
+    try:
+        _open_as(browser, url, "bo")
+        time.sleep(3)
+        _press(browser, "?")
+        time.sleep(1)
+        ActionChains(browser).send_keys(ESCAPE, "f").perform()
+
+        def labels():
+            if not saved.exists():
+                return None
+            return [a["label"] for a in tomllib.loads(saved.read_text()).get("annotation", [])]
+
+        assert _wait_for(labels, timeout=15) == ["fabricated"]
+        text = _wait_for(lambda: (t := _screen_text(browser, tmp_path / "bo.png")) and
+                         "1/187 tagged" in t and t)  # fmt: skip
+        assert text and "reviewer keys" not in text
+    finally:
+        browser.quit()

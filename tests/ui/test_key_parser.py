@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from reviewer.driver import KeyParser
+from reviewer.key_parser import KeyParser
 
 
 def keys(data: str, typing: bool) -> list[str]:
