@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,7 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..widgets.palette import readable, theme_colour
+from reviewer.widgets.palette import theme_colour
+from reviewer.widgets.theme_styles import text_style
 
 
 class HelpScreen(ModalScreen[None]):
@@ -51,9 +51,9 @@ class HelpScreen(ModalScreen[None]):
         """Every key and what it does. The keys are in the theme's primary colour, made
         readable on the box (rich's cyan measured 2.7:1 on the light theme's surface)."""
         surface = theme_colour(self.app, "surface", "#1e1e1e")
-        key = readable(theme_colour(self.app, "text-primary", "#57a5e2"), surface)
+        key = text_style(self.app, "primary", bold=True, on=(surface,))
         table = Table(box=None, show_header=True, expand=True, pad_edge=False)
-        table.add_column("key", style=Style(bold=True, color=key.rich_color), no_wrap=True)
+        table.add_column("key", style=key, no_wrap=True)
         table.add_column("action")
         merged: dict[str, list[str]] = {}
         for b in self.listed:

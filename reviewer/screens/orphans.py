@@ -11,7 +11,8 @@ from textual.widgets import Static
 
 from reviewer.core.printable import one_line, visible
 from reviewer.core.store import Annotation
-from reviewer.widgets.palette import palette, theme_colour
+from reviewer.widgets.palette import theme_colour
+from reviewer.widgets.theme_styles import label_style
 
 
 class OrphansScreen(ModalScreen[None]):
@@ -32,13 +33,9 @@ class OrphansScreen(ModalScreen[None]):
         self.query_one("#orphans-list", Static).update(self._listing())
 
     def _listing(self) -> Text:
-        """Each orphan with its label in the label's colour, made readable on the box (rich's
-        magenta measured 3.98:1 on the dark theme's surface)."""
-        colours = palette(
-            self.app,
-            theme_colour(self.app, "surface", "#1e1e1e"),
-            theme_colour(self.app, "foreground", "#e0e0e0"),
-        )
+        """Each orphan with its label in the label's colour, as the document view draws it,
+        made readable on the box (rich's magenta measured 3.98:1 on the dark theme's surface)."""
+        surface = theme_colour(self.app, "surface", "#1e1e1e")
         t = Text()
         t.append(f"{len(self.orphans)} orphaned annotation(s)\n", style="bold")
         t.append(
@@ -47,8 +44,10 @@ class OrphansScreen(ModalScreen[None]):
         )
         for a in self.orphans:
             t.append(f"{one_line(a.doc)} [{a.start}:{a.end}] ", style="bold")
-            label = colours.labels.get(a.label or "", colours.text)
-            t.append((a.label or "note, no tag") + "\n", style=colours.style(label))
+            if a.label:
+                t.append(a.label + "\n", style=label_style(self.app, a.label, on=(surface,)))
+            else:
+                t.append("note, no tag\n")
             if a.is_empty:
                 t.append("  empty span (start = end): it marks nothing\n", style="italic")
             t.append(f"  {visible(a.quote)}\n")
