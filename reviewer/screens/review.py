@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -20,31 +21,21 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reviewer.core import navigation as nav
-from reviewer.core.cache import (
-    UNREADABLE,
-    Summary,
-    has_cached,
-    read_cached,
-    save_cached_compact,
-    split_all,
-)
 from reviewer.core.corpus import Corpus, Document, Sentence
-from reviewer.core.fact_table import FactRow
 from reviewer.core.printable import shown_path, visible
 from reviewer.core.session import CHANGED, OK, Change, ReadOnlyError, Session, StoreError
 from reviewer.core.state import ADVANCE, load_settings, save_setting
-from reviewer.core.suspects import (
-    Assessment,
-    Compact,
-    Scored,
-    assess_corpus_compact,
-    expand,
-    receipt_table,
-    scored,
-)
 from reviewer.widgets.document_list import DocumentList, DocumentStats
 from reviewer.widgets.document_view import DocumentView
 from reviewer.widgets.evidence_panel import EvidencePanel
+
+if TYPE_CHECKING:
+    # The engine, its cache and the fact table are imported where they are used, in the
+    # scoring thread and on demand: none is needed for the first frame, and importing them
+    # before it (compiling them, where no bytecode is kept) was 50 ms of it.
+    from reviewer.core.cache import Summary
+    from reviewer.core.fact_table import FactRow
+    from reviewer.core.suspects import Assessment, Compact, Scored
 
 LABEL_LETTER = {"supported": "S", "contradicted": "C", "fabricated": "F"}
 TAG_FIRST = "Tag the sentence first (s, c or f), then link evidence."
@@ -324,6 +315,8 @@ class ReviewScreen(Screen[None]):
             self.reading = reading  # from the cache, not computed
             # Built here, in the scoring thread: wrapping and keying 100k rows took the UI
             # thread 0.25 s when all the scores of a large corpus arrive from the cache.
+            from reviewer.core.suspects import scored
+
             items = scored(results)
             self.scores = {(item.row[1], item.row[2]): item for item in items}
             self.groups = {item.row[0] for item in items}
@@ -468,6 +461,8 @@ class ReviewScreen(Screen[None]):
             item = self.assessments.get(key)
             if item is None:
                 return None
+            from reviewer.core.suspects import expand  # a score exists: the engine is loaded
+
             found = self._expanded[key] = expand(self.corpus, [item.row])[0]
         return found
 
@@ -643,6 +638,15 @@ class ReviewScreen(Screen[None]):
         batches at most every 0.1 s so the screen fills in without waiting for the end."""
         # Documents are split into sentences on first use: the first frame split only the one
         # on screen; the rest is split here, off the UI thread.
+        from reviewer.core.cache import (
+            UNREADABLE,
+            has_cached,
+            read_cached,
+            save_cached_compact,
+            split_all,
+        )
+        from reviewer.core.suspects import assess_corpus_compact
+
         if has_cached(self.corpus):
             # A second opening: every count from the cache's summary first (~10 ms for 100k
             # claims), then the scores group by group, then the sentences of every document
@@ -1081,6 +1085,8 @@ class ReviewScreen(Screen[None]):
             # A fabricated tag keeps what the engine checked: the file shows what was searched.
             full = self.assessment(doc, s)
             if full is not None and full.receipts:
+                from reviewer.core.suspects import receipt_table
+
                 extra["receipts"] = [receipt_table(r) for r in full.receipts]
         done = (
             self._guarded(lambda: self.session.tag(doc, s, label, score, votes, extra, evidence))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style
@@ -13,11 +14,13 @@ from textual.strip import Strip
 from reviewer.core.limits import NOTE_SHOWN_CHARS
 from reviewer.core.printable import one_line, visible
 from reviewer.core.store import Annotation
-from reviewer.core.suspects import Assessment
 from reviewer.widgets.document_list import fit
 from reviewer.widgets.document_view import wrap
 from reviewer.widgets.palette import Palette, palette
 from reviewer.widgets.scrolling import set_virtual_size
+
+if TYPE_CHECKING:
+    from reviewer.core.suspects import Assessment  # the engine loads after the first frame
 
 KIND_STYLE = {
     "conflict": "bold red",

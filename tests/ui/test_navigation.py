@@ -303,7 +303,7 @@ async def test_a_second_opening_counts_every_suspect_before_reading_the_scores(
     total = sum(per_doc)
     # The scores are held back until the test lets them through.
     release = threading.Event()
-    real = review.read_cached
+    real = cache.read_cached
 
     def held(corpus):
         summary, rest = real(corpus)
@@ -314,7 +314,7 @@ async def test_a_second_opening_counts_every_suspect_before_reading_the_scores(
 
         return summary, later()
 
-    monkeypatch.setattr(review, "read_cached", held)
+    monkeypatch.setattr(cache, "read_cached", held)
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         try:
