@@ -122,6 +122,14 @@ def _open_as(driver, url: str, name: str) -> None:
     _press(driver, *name, ENTER)
 
 
+def _labels(saved: Path, count: int) -> list[str] | None:
+    """The labels in the set on disk once it holds ``count`` annotations, else None."""
+    if not saved.exists():
+        return None
+    found = [a["label"] for a in tomllib.loads(saved.read_text()).get("annotation", [])]
+    return found if len(found) == count else None
+
+
 def test_a_browser_tab_tags_three_sentences(served, tmp_path: Path):
     url, project = served
     saved = project / "annotations" / "ana.toml"
@@ -132,10 +140,7 @@ def test_a_browser_tab_tags_three_sentences(served, tmp_path: Path):
         _press(first, "s", "j", "c", "j", "f")
 
         def labels():
-            if not saved.exists():
-                return None
-            found = [a["label"] for a in tomllib.loads(saved.read_text()).get("annotation", [])]
-            return found if len(found) == 3 else None
+            return _labels(saved, 3)
 
         assert _wait_for(labels) == ["supported", "contradicted", "fabricated"]
         text = _wait_for(lambda: (t := _screen_text(first, tmp_path / "tab1.png")) and
@@ -172,12 +177,7 @@ def test_escape_and_a_key_together_close_the_help_and_tag(served, tmp_path: Path
         time.sleep(1)
         ActionChains(browser).send_keys(ESCAPE, "f").perform()
 
-        def labels():
-            if not saved.exists():
-                return None
-            return [a["label"] for a in tomllib.loads(saved.read_text()).get("annotation", [])]
-
-        assert _wait_for(labels, timeout=15) == ["fabricated"]
+        assert _wait_for(lambda: _labels(saved, 1), timeout=15) == ["fabricated"]
         text = _wait_for(lambda: (t := _screen_text(browser, tmp_path / "bo.png")) and
                          "1/187 tagged" in t and t)  # fmt: skip
         assert text and "reviewer keys" not in text

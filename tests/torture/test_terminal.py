@@ -58,6 +58,14 @@ def start_on_seeds(tmp_path: Path, size: tuple[int, int] = (120, 40), then: str 
     return socket
 
 
+def quit_and_wait(socket: str) -> None:
+    """``q``, then the app's tmux session gone (every save on disk), at most 10 s."""
+    tmux(socket, "send-keys", "-t", "r", "q")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and "r" in tmux(socket, "list-sessions", "-F", "#S").split():
+        time.sleep(0.1)
+
+
 def test_installed_reviewer_in_tmux(tmp_path: Path):
     socket = start_on_seeds(tmp_path)
     try:
@@ -70,12 +78,7 @@ def test_installed_reviewer_in_tmux(tmp_path: Path):
         tmux(socket, "send-keys", "-t", "r", "s")
         screen = wait_for(socket, lambda s: "2/187 tagged" in s)
         assert "Tagged supported" in screen
-        tmux(socket, "send-keys", "-t", "r", "q")
-        deadline = time.monotonic() + 10
-        while (
-            time.monotonic() < deadline and "r" in tmux(socket, "list-sessions", "-F", "#S").split()
-        ):
-            time.sleep(0.1)
+        quit_and_wait(socket)
     finally:
         tmux(socket, "kill-server")
     data = tomllib.loads((tmp_path / "annotations" / "tt.toml").read_text())
@@ -113,12 +116,7 @@ def test_escape_then_a_key_sent_at_once_is_both_keys_outside_text_fields(tmp_pat
         tmux(socket, "send-keys", "-t", "r", "-l", "x")  # at the word's start: "xabc"
         tmux(socket, "send-keys", "-t", "r", "Enter")
         wait_for(socket, lambda s: "enter saves" not in s)
-        tmux(socket, "send-keys", "-t", "r", "q")
-        deadline = time.monotonic() + 10
-        while (
-            time.monotonic() < deadline and "r" in tmux(socket, "list-sessions", "-F", "#S").split()
-        ):
-            time.sleep(0.1)
+        quit_and_wait(socket)
     finally:
         tmux(socket, "kill-server")
     data = tomllib.loads((tmp_path / "annotations" / "tt.toml").read_text())
