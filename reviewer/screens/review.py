@@ -636,8 +636,6 @@ class ReviewScreen(Screen[None]):
     def score_corpus(self) -> None:
         """Scores from the cache when the corpus is unchanged, else from the engine; posted in
         batches at most every 0.1 s so the screen fills in without waiting for the end."""
-        # Documents are split into sentences on first use: the first frame split only the one
-        # on screen; the rest is split here, off the UI thread.
         from reviewer.core.cache import (
             UNREADABLE,
             has_cached,
@@ -647,6 +645,8 @@ class ReviewScreen(Screen[None]):
         )
         from reviewer.core.suspects import assess_corpus_compact
 
+        # Documents are split into sentences on first use: the first frame split only the one
+        # on screen; the rest is split here, off the UI thread.
         if has_cached(self.corpus):
             # A second opening: every count from the cache's summary first (~10 ms for 100k
             # claims), then the scores group by group, then the sentences of every document
