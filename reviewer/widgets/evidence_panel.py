@@ -150,26 +150,35 @@ class EvidencePanel(ScrollView, can_focus=False):
             self._st = _resolver(pal)
         return self._st
 
-    def _render_body(self) -> None:
+    def _render_body(self, everything: bool = False) -> None:
         """Wrap the body to the panel's width: once per change, not once per frame. The panel
         keeps its scrollbar (overflow-y: scroll), so the body is wrapped to the room beside it,
-        whatever its length."""
+        whatever its length. When the body keeps its number of lines (a new label on a tagged
+        sentence, a note edited, evidence linked), only the rows that changed are drawn again;
+        otherwise (another sentence, a first tag adding its line) the whole panel is."""
         st = self._styles()
         box = self.content_region
         width = max(box.width, 1)
         if self.styles.overflow_y == "scroll" or len(self._body.lines(width, st)) > box.height:
             width = max(width - self.styles.scrollbar_size_vertical, 1)
         lines = self._body.lines(width, st)
+        before, same_size = self._lines, self._rendered_for == box.size
         self._lines = lines
         self._rendered_for = box.size
         set_virtual_size(self, Size(width, len(lines)))
-        self.refresh()
+        if everything or not same_size or len(before) != len(lines):
+            self.refresh()
+            return
+        pairs = zip(before, lines, strict=True)  # same length, checked above
+        changed = [row for row, (was, now) in enumerate(pairs) if was != now]
+        if changed:
+            self.refresh_lines(changed[0], changed[-1] - changed[0] + 1)
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
 
     def _theme_changed(self, _theme: object) -> None:
-        self._render_body()  # the same text in the new theme's colours
+        self._render_body(everything=True)  # the same text in the new theme's colours
 
     def on_resize(self) -> None:
         if self.content_region.size != self._rendered_for:

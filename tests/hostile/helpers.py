@@ -46,3 +46,70 @@ def drawn_text(app) -> str:
     return "\n".join(
         "".join(segment.text for strip in line for segment in strip) for line in update.strips
     )
+
+
+class TerminalModel:
+    """What a terminal shows: every update the app sends (a whole screen, or only the parts of
+    lines that changed) applied in turn to a grid of cells. A widget that changes without
+    asking for those cells to be drawn again leaves them stale here, as on a real screen;
+    ``render_full_update`` (``drawn_text``) would draw them afresh and hide it.
+
+    Install before the app runs: it wraps the app's ``_display``, which the compositor calls
+    with each update, headless too."""
+
+    def __init__(self, app) -> None:
+        from textual._compositor import CompositorUpdate
+
+        self.cells: dict[tuple[int, int], tuple[str, object]] = {}
+        self.updates: list = []
+        shown = app._display
+
+        def display(screen, renderable) -> None:
+            if isinstance(renderable, CompositorUpdate):
+                self.updates.append(renderable)
+                self._apply(renderable, app.console)
+            shown(screen, renderable)
+
+        app._display = display
+
+    def _apply(self, update, console) -> None:
+        from rich.cells import cell_len
+        from rich.segment import ControlType
+
+        x = y = 0
+        for segment in update.__rich_console__(console, console.options):
+            if segment.control:
+                for code in segment.control:
+                    if code[0] == ControlType.CURSOR_MOVE_TO:
+                        x, y = code[1], code[2]
+                continue
+            if segment.text == "\n":
+                continue
+            for ch in segment.text:
+                self.cells[(x, y)] = (ch, segment.style)
+                x += cell_len(ch)
+
+    def stale(self, app) -> list[str]:
+        """Cells that differ from what the widgets draw now (text or style), as one line per
+        row: ``y: shown | now``. Textual keeps each widget's rendered lines until they are
+        marked dirty, so those caches are emptied first: a row nobody marked is drawn afresh
+        here, and differs from what the terminal was sent."""
+        from rich.cells import cell_len
+
+        for widget in app.screen.walk_children(with_self=True):
+            widget._styles_cache.clear()
+        update = app.screen._compositor.render_full_update()
+        rows = []
+        for y, line in enumerate(update.strips):
+            x, shown, now = 0, [], []
+            for strip in line:
+                for segment in strip:
+                    for ch in segment.text:
+                        held = self.cells.get((x, y))
+                        if held != (ch, segment.style):
+                            shown.append(held[0] if held else "∅")
+                            now.append(ch)
+                        x += cell_len(ch)
+            if now:
+                rows.append(f"{y}: {''.join(shown)[:60]!r} | {''.join(now)[:60]!r}")
+        return rows
