@@ -630,6 +630,16 @@ class Store:
     def render(self, annotations: Iterable[Annotation]) -> str:
         return dumps(self.annotator, self.corpus, annotations, self.extra)
 
+    def prime(self, annotations: Iterable[Annotation]) -> None:
+        """Order and encode ``annotations`` as this store's entries without writing: the set as
+        it stands when the app opens it, so that the first save (given the changes since) edits
+        them in place. On failure the next save encodes in full, and reports the problem."""
+        try:
+            self._rebuild(annotations)
+        except BaseException:
+            self._keys = None
+            raise
+
     def _rebuild(self, annotations: Iterable[Annotation]) -> None:
         ordered = sorted(annotations, key=sort_key)
         blobs = [rendered(a).encode("utf-8") for a in ordered]

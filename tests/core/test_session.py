@@ -228,3 +228,63 @@ def test_tagged_count_matches_the_sentences_after_any_edits(tmp_path_factory, co
         sum(1 for c in x.sentences if again.get(x, c) is not None) for x in corpus.documents
     ]
     again.close()
+
+
+def _set_of(corpus, path: Path, n: int) -> None:
+    """A set on disk tagging the first ``n`` claims, written as the app writes it."""
+    s = Session(corpus, path, "ana")
+    claims = [(d, c) for d in corpus.documents for c in d.claims][:n]
+    with s.batch():
+        for d, c in claims:
+            s.tag(d, c, "supported", 0.5)
+    s.close()
+
+
+@pytest.mark.parametrize("slow_prime", [False, True])
+def test_the_first_save_in_the_background_edits_the_set_in_place(
+    tmp_path: Path, corpus, monkeypatch, slow_prime: bool
+):
+    # The writer orders and encodes the set as opened (Store.prime), so the first tag is
+    # saved like every later one: one entry encoded and a join, not the whole set again. Tags
+    # made while it primes wait for it; the file must hold exactly every change either way.
+    import threading
+
+    from reviewer.core.store import Store, dumps
+
+    f = tmp_path / "ana.toml"
+    _set_of(corpus, f, 40)
+    full_encodes: list[int] = []
+    primed = threading.Event()
+    rebuild = Store._rebuild
+
+    def counted(self, annotations):
+        annotations = list(annotations)
+        full_encodes.append(len(annotations))
+        if slow_prime and len(full_encodes) == 1:
+            primed.wait(5)  # the prime holds on until the tags below are made
+        rebuild(self, annotations)
+
+    monkeypatch.setattr(Store, "_rebuild", counted)
+    s = Session(corpus, f, "ana")
+    s.write_in_background(lambda outcome: None)
+    untagged = [(d, c) for d in corpus.documents for c in d.claims][40:]
+    (d1, c1), (d2, c2), (d3, c3) = untagged[0], untagged[5], untagged[-1]
+    first = corpus.documents[0]
+    s.tag(d1, c1, "contradicted")
+    s.tag(d2, c2, "fabricated")
+    s.clear(first, first.claims[0])
+    primed.set()
+    assert s.flush(10)
+    s.tag(d3, c3, "supported")
+    s.tag(d1, c1, "supported")
+    assert s.flush(10)
+    expected = dumps("ana", corpus.name, s.annotations, s.store.extra)
+    assert f.read_text() == expected
+    s.close()
+    assert full_encodes == [40], full_encodes  # the prime (the set as opened), and no other
+    labels = {(r["doc"], r["start"]): r["label"] for r in on_disk(f)}
+    assert labels[(d1.id, c1.start)] == "supported"
+    assert labels[(d2.id, c2.start)] == "fabricated"
+    assert labels[(d3.id, c3.start)] == "supported"
+    assert (first.id, first.claims[0].start) not in labels
+    assert len(labels) == 42
