@@ -685,8 +685,8 @@ class Store:
             ) from exc
         if not self._blobs:
             return head
-        # One join: joining the entries, then adding the header, built the 3 MB twice, and the
-        # second buffer was fresh memory each time (4 ms of page faults, against 0.3 ms).
+        # One join: joining the entries, then adding the header, built the 3 MB twice (measured
+        # alone, with other allocations between saves: 4.3 ms against 0.3 ms).
         return b"\n".join([head, *self._blobs])
 
     def save(self, annotations: Iterable[Annotation], changed: Delta | None = None) -> None:
