@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from reviewer.widgets.palette import theme_colour
+from reviewer.widgets.palette import theme_surface
 from reviewer.widgets.theme_styles import text_style
 
 
@@ -50,7 +50,7 @@ class HelpScreen(ModalScreen[None]):
     def _table(self) -> Table:
         """Every key and what it does. The keys are in the theme's primary colour, made
         readable on the box (rich's cyan measured 2.7:1 on the light theme's surface)."""
-        surface = theme_colour(self.app, "surface", "#1e1e1e")
+        surface = theme_surface(self.app)
         key = text_style(self.app, "primary", bold=True, on=(surface,))
         table = Table(box=None, show_header=True, expand=True, pad_edge=False)
         table.add_column("key", style=key, no_wrap=True)

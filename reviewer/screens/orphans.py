@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from reviewer.core.printable import one_line, visible
 from reviewer.core.store import Annotation
-from reviewer.widgets.palette import theme_colour
+from reviewer.widgets.palette import theme_surface
 from reviewer.widgets.theme_styles import label_style
 
 
@@ -35,7 +35,7 @@ class OrphansScreen(ModalScreen[None]):
     def _listing(self) -> Text:
         """Each orphan with its label in the label's colour, as the document view draws it,
         made readable on the box (rich's magenta measured 3.98:1 on the dark theme's surface)."""
-        surface = theme_colour(self.app, "surface", "#1e1e1e")
+        surface = theme_surface(self.app)
         t = Text()
         t.append(f"{len(self.orphans)} orphaned annotation(s)\n", style="bold")
         t.append(

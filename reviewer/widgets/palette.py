@@ -172,3 +172,8 @@ def theme_background(app: App) -> Color:
 
 def theme_foreground(app: App) -> Color:
     return theme_colour(app, "foreground", "#e0e0e0")
+
+
+def theme_surface(app: App) -> Color:
+    """The theme's $surface: the ground of the app's boxes (dialogs, panels)."""
+    return theme_colour(app, "surface", "#1e1e1e")
