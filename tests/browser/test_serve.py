@@ -104,6 +104,14 @@ def _screen_text(driver, path: Path) -> str:
     return out.stdout
 
 
+def _showing(driver, path: Path, needle: str, timeout: float = 30.0) -> str | None:
+    """The page's text (OCR of a screenshot at ``path``) once it contains ``needle``, else
+    None after ``timeout`` seconds."""
+    return _wait_for(
+        lambda: (text := _screen_text(driver, path)) and needle in text and text, timeout
+    )
+
+
 def _wait_for(predicate, timeout: float = 30.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -143,8 +151,7 @@ def test_a_browser_tab_tags_three_sentences(served, tmp_path: Path):
             return _labels(saved, 3)
 
         assert _wait_for(labels) == ["supported", "contradicted", "fabricated"]
-        text = _wait_for(lambda: (t := _screen_text(first, tmp_path / "tab1.png")) and
-                         "3/187 tagged" in t and t)  # fmt: skip
+        text = _showing(first, tmp_path / "tab1.png", "3/187 tagged")
         assert text, "the status line never showed 3/187 tagged"
         assert "Putin" in text or "Xi Jinping" in text  # the document text is on the page
         # A second tab of the same reviewer: read-only, it cannot overwrite the first.
@@ -152,8 +159,7 @@ def test_a_browser_tab_tags_three_sentences(served, tmp_path: Path):
         try:
             _open_as(second, url, "ana")
             time.sleep(3)
-            shown = _wait_for(lambda: "READ-ONLY" in (t := _screen_text(second, tmp_path /
-                              "tab2.png")) and t)  # fmt: skip
+            shown = _showing(second, tmp_path / "tab2.png", "READ-ONLY")
             assert shown, "the second tab did not say READ-ONLY"
             _press(second, "x")
             time.sleep(1)
@@ -178,8 +184,7 @@ def test_escape_and_a_key_together_close_the_help_and_tag(served, tmp_path: Path
         ActionChains(browser).send_keys(ESCAPE, "f").perform()
 
         assert _wait_for(lambda: _labels(saved, 1), timeout=15) == ["fabricated"]
-        text = _wait_for(lambda: (t := _screen_text(browser, tmp_path / "bo.png")) and
-                         "1/187 tagged" in t and t)  # fmt: skip
+        text = _showing(browser, tmp_path / "bo.png", "1/187 tagged")
         assert text and "reviewer keys" not in text
     finally:
         browser.quit()
