@@ -558,7 +558,7 @@ class ReviewScreen(Screen[None]):
         claims = [x for x in self.doc.sentences if x.is_claim]
         if s is None:
             position = f"{self.doc.id}: no claims in this document"
-            self.query_one(EvidencePanel).show(position, None, None)
+            self.query_one(EvidencePanel).show(position, None, None, taggable=False)
         else:
             number = next((n for n, c in enumerate(claims, 1) if c.index == s.index), 0)
             position = f"{self.doc.id} · claim {number} of {len(claims)}"

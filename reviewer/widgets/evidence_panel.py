@@ -154,8 +154,8 @@ class EvidencePanel(ScrollView, can_focus=False):
         """Wrap the body to the panel's width: once per change, not once per frame. The panel
         keeps its scrollbar (overflow-y: scroll), so the body is wrapped to the room beside it,
         whatever its length. When the body keeps its number of lines (a new label on a tagged
-        sentence, a note edited, evidence linked), only the rows that changed are drawn again;
-        otherwise (another sentence, a first tag adding its line) the whole panel is."""
+        sentence, a first tag, a note edited, evidence linked), only the rows that changed are
+        drawn again; otherwise (another sentence, a note's line added) the whole panel is."""
         st = self._styles()
         box = self.content_region
         width = max(box.width, 1)
@@ -200,19 +200,27 @@ class EvidencePanel(ScrollView, can_focus=False):
         others: list[tuple[str, str]] | None = None,
         details: dict[str, tuple[str, list[str]]] | None = None,
         blind: bool = False,
+        taggable: bool = True,
     ) -> None:
+        """``taggable``: False where there is no claim to tag (a document without any)."""
         t = _Body()
         t.append(visible(position) + "\n", style="dim")
-        if annotation is not None:
-            if annotation.is_tag:
-                t.append("Tagged ", style="bold")
-                t.append(annotation.label, style=LABEL_STYLE[annotation.label])
-                if annotation.evidence:
-                    t.append(f" · {len(annotation.evidence)} evidence linked")
-            else:
-                t.append("Not tagged", style="bold")
-                t.append(" · your note is kept without a tag", style="")
+        # The tag's row is there before the first tag too: tagging a sentence then changes
+        # that one row, and nothing below it moves (nor has to be drawn again).
+        if annotation is None:
+            if taggable:
+                t.append("Not tagged", style="dim")
+        elif annotation.is_tag:
+            t.append("Tagged ", style="bold")
+            t.append(annotation.label, style=LABEL_STYLE[annotation.label])
+            if annotation.evidence:
+                t.append(f" · {len(annotation.evidence)} evidence linked")
+        else:
+            t.append("Not tagged", style="bold")
+            t.append(" · your note is kept without a tag", style="")
+        if annotation is not None or taggable:
             t.append("\n")
+        if annotation is not None:
             if annotation.unconfirmed:
                 t.append("Moved here by a fuzzy match", style="bold yellow")
                 then = "x clears" if annotation.is_tag else "a edits the note"

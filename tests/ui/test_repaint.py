@@ -44,20 +44,26 @@ async def test_every_key_leaves_the_terminal_showing_the_screen(tmp_path: Path):
     ]  # fmt: skip
 
 
-async def test_a_new_label_draws_the_panel_row_it_changes_not_the_whole_panel(tmp_path: Path):
+async def test_a_tag_draws_the_panel_row_it_changes_not_the_whole_panel(tmp_path: Path):
+    """A first tag and a new label each change the panel's "Tagged" row; nothing below it
+    moves, so that row alone is drawn again (the panel has 15)."""
     app = make_app(tmp_path)
     terminal = TerminalModel(app)
+    drawn: dict[str, set[int]] = {}
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await pilot.press("j", "c")  # the first tag adds the "Tagged" line: the rows below move
+        await pilot.press("j")
         await pilot.pause()
-        assert "Tagged contradicted" in drawn_text(app)
+        assert "Not tagged" in drawn_text(app)
         region = app.screen.query_one(EvidencePanel).region
-        before = len(terminal.updates)
-        await pilot.press("s")
-        await pilot.pause()
-        drawn = set().union(*(_panel_rows_drawn(u, region) for u in terminal.updates[before:]))
-        assert terminal.stale(app) == []
-        assert "Tagged supported" in drawn_text(app)
-    assert len(drawn) == 1, sorted(drawn)  # the "Tagged ..." row, of the panel's 15
-    assert [a["label"] for a in on_disk(app)] == ["supported"]
+        for key, shown in (("c", "Tagged contradicted"), ("s", "Tagged supported")):
+            before = len(terminal.updates)
+            await pilot.press(key)
+            await pilot.pause()
+            updates = terminal.updates[before:]
+            drawn[key] = set().union(*(_panel_rows_drawn(u, region) for u in updates))
+            assert terminal.stale(app) == []
+            assert shown in drawn_text(app)
+            assert [a["label"] for a in on_disk(app)] == [shown.split()[1]]
+    assert len(drawn["c"]) == 1, sorted(drawn["c"])
+    assert drawn["s"] == drawn["c"], (sorted(drawn["c"]), sorted(drawn["s"]))
