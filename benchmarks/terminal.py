@@ -9,9 +9,11 @@ Prints, for a 2,000-document / 100,000-claim corpus (500 groups of 4 documents):
   cache's summary while the scores are still read), and until every score and sentence is read
   (the status no longer says "reading scores" or "reading sentences");
 - tag -> file renamed: `tmux send-keys` to the annotation file replaced on disk (a new inode),
-  with 10,000 annotations in the file, p50 / p95 / max over N tags; then the same N keys to a
-  raw tty program that replaces the same file on each key (this measure's floor on the machine:
-  tmux and the disk, no Textual);
+  with 10,000 annotations in the file, p50 / p95 / max over N tags: a new label on one tagged
+  sentence again and again, then a first tag on each of N untagged suspects (`n` to the next
+  one, its panel drawn, then the tag: how a reviewer goes through a corpus); then the same N
+  keys to a raw tty program that replaces the same file on each key (this measure's floor on
+  the machine: tmux and the disk, no Textual);
 - moving to another document: `send-keys tab` to the pane showing the next document's name;
 - quit: `send-keys q` to the process gone.
 Times include tmux itself (a send-keys and a capture-pane take 1-3 ms each): that is what a user
@@ -139,6 +141,25 @@ def renames(app: App, path: Path, tags: int) -> list[float]:
     return sorted(latencies)
 
 
+def first_tags(app: App, path: Path, tags: int) -> list[float]:
+    """Seconds from a first tag (`c`) on each of ``tags`` untagged suspects to ``path``
+    replaced on disk, sorted. Before each, `n` moves to the next untagged suspect and the
+    pane is given time to show it; only the tag is timed."""
+    latencies: list[float] = []
+    for _ in range(tags):
+        screen = pane()
+        app.keys("n")
+        wait_for(lambda s=screen: (now := pane()) != s and "Tagged " not in now, timeout=5)
+        time.sleep(0.1)  # the move's frames drawn, the cursor file written
+        before = inode(path)
+        t = app.keys("c")
+        end = wait_for(lambda b=before: inode(path) != b, timeout=5, every=0.0005)
+        if end is not None:
+            latencies.append(end - t)
+        time.sleep(0.05)
+    return sorted(latencies)
+
+
 def spread(lat: list[float]) -> str:
     p95 = lat[int(0.95 * (len(lat) - 1))]
     return (
@@ -154,6 +175,7 @@ def tag_latency(project: Path, corpus: Path, env: dict[str, str], marker: str, t
     wait_for(lambda: all_read(pane()), timeout=600, every=0.02)
     time.sleep(0.5)
     lat = renames(app, annotations, tags)
+    first = first_tags(app, annotations, tags)
     switches: list[float] = []
     for _ in range(10):
         screen = pane()
@@ -170,6 +192,8 @@ def tag_latency(project: Path, corpus: Path, env: dict[str, str], marker: str, t
         f"tag -> file renamed, 10,000 annotations, {len(lat)}/{tags} tags: {spread(lat)}",
         flush=True,
     )
+    if first:
+        print(f"  first tags, {len(first)}/{tags} untagged suspects: {spread(first)}", flush=True)
     raw = Floor(project, annotations, env)
     floor = renames(raw, annotations, tags)
     raw.quit()
