@@ -209,18 +209,17 @@ class EvidencePanel(ScrollView, can_focus=False):
         # that one row, and nothing below it moves (nor has to be drawn again).
         if annotation is None:
             if taggable:
-                t.append("Not tagged", style="dim")
-        elif annotation.is_tag:
-            t.append("Tagged ", style="bold")
-            t.append(annotation.label, style=LABEL_STYLE[annotation.label])
-            if annotation.evidence:
-                t.append(f" · {len(annotation.evidence)} evidence linked")
+                t.append("Not tagged\n", style="dim")
         else:
-            t.append("Not tagged", style="bold")
-            t.append(" · your note is kept without a tag", style="")
-        if annotation is not None or taggable:
+            if annotation.is_tag:
+                t.append("Tagged ", style="bold")
+                t.append(annotation.label, style=LABEL_STYLE[annotation.label])
+                if annotation.evidence:
+                    t.append(f" · {len(annotation.evidence)} evidence linked")
+            else:
+                t.append("Not tagged", style="bold")
+                t.append(" · your note is kept without a tag", style="")
             t.append("\n")
-        if annotation is not None:
             if annotation.unconfirmed:
                 t.append("Moved here by a fuzzy match", style="bold yellow")
                 then = "x clears" if annotation.is_tag else "a edits the note"

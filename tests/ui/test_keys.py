@@ -217,7 +217,7 @@ async def test_a_notes_an_untagged_sentence_and_the_note_outlives_its_tag(tmp_pa
         assert "label" not in entry and entry["note"] == "Ask the desk"
         assert entry["quote"] == doc.sentence_text(s)
         drawn = drawn_text(app)
-        assert "Not tagged" in drawn and "Note: Ask the desk" in drawn
+        assert "Not tagged · your note" in drawn and "Note: Ask the desk" in drawn
         assert " 0/187 tagged" in drawn and "0/33" in drawn  # the status and the list
         assert screen._mark_of(doc, s) == "n" and "▌n " in drawn  # the mark beside the text
         await pilot.press("s")
@@ -624,3 +624,28 @@ async def test_the_current_document_stays_in_view_and_the_list_scrolls_by_half_s
         # Each scroll moved by half a screen or more, not one row a move.
         steps = [abs(b - a) for a, b in zip(scrolls, scrolls[1:], strict=False)]
         assert all(step >= view // 2 - 2 for step in steps), scrolls
+
+
+async def test_the_panel_says_not_tagged_on_a_claim_and_nothing_of_tags_without_one(
+    tmp_path: Path,
+):
+    """An untagged claim's panel has its tag row already ("Not tagged"), which a tag then
+    changes in place; a document without any claim has no tag row at all, and s tags nothing."""
+    corpus = tmp_path / "corpus"
+    write(corpus / "a.txt", "The mayor opened the bridge on Friday.\nIt cost 40 million euros.\n")
+    write(corpus / "b.txt", "Skip to content\nMenu\n")
+    app = make_app(tmp_path, corpus)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await ready(pilot)
+        assert screen.doc.id == "a.txt" and "Not tagged" in drawn_text(app)
+        await pilot.press("s")
+        await pilot.pause()
+        assert "Tagged supported" in drawn_text(app) and "Not tagged" not in drawn_text(app)
+        await pilot.press("tab")
+        await pilot.pause()
+        drawn = drawn_text(app)
+        assert screen.doc.id == "b.txt" and "b.txt: no claims in this document" in drawn
+        assert "Not tagged" not in drawn and "Tagged" not in drawn
+        await pilot.press("c")
+        await pilot.pause()
+    assert [a["label"] for a in on_disk(app)] == ["supported"]
