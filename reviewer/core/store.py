@@ -20,6 +20,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from .files import FileRefused, Sig, read_regular_stat, signature_of, write_new
 from .limits import MAX_LINE_CHARS, MAX_NESTING, MAX_NOTE_CHARS, MAX_SET_BYTES
 from .memory import collector_paused
 from .printable import has_lone_surrogate, one_line, shown_path
-from .replacer import Replacer, replace_here
+from .replacer import Edit, Edited, Replacer, replace_here
 
 SCHEMA = 1
 LABELS = ("supported", "contradicted", "fabricated")
@@ -602,8 +603,10 @@ class Store:
     immutable: a change makes a new one). A save given the ``changed`` entries since the last
     save edits a sorted list of encoded entries in place (a bisect per change) and joins it:
     with 10,000 annotations that is a few milliseconds of C, where sorting and serialising the
-    set held the GIL long enough to delay the keys that triggered it. The bytes are those a
-    full serialisation gives (a property test compares both)."""
+    set held the GIL long enough to delay the keys that triggered it. Handed to the replacer's
+    helper (``start_save``), it is not even joined: the same edits are applied to the bytes of
+    the previous save, which the helper's shared memory still holds. The bytes are those a
+    full serialisation gives (property tests compare both, in test_store and test_store_edits)."""
 
     def __init__(
         self,
@@ -623,6 +626,11 @@ class Store:
         # What the last encode produced, entry by entry in file order; None: rebuild in full.
         self._keys: list[Key] | None = None
         self._blobs: list[bytes] = []
+        # The last save handed to a replacer as Edited: its token, header and size. The next
+        # one is handed over as edits of it, unless the entries changed some other way since.
+        self._handed: object | None = None
+        self._handed_head = b""
+        self._handed_size = 0
         # How the file is replaced: here, or by the app's writer through a helper process
         # (replacer.Replacer), which keeps the disk's system calls clear of the UI thread.
         self.replace_file: Callable[[Path, bytes], Signature] = replace_here
@@ -641,6 +649,7 @@ class Store:
             raise
 
     def _rebuild(self, annotations: Iterable[Annotation]) -> None:
+        self._handed = None
         ordered = sorted(annotations, key=sort_key)
         blobs = [rendered(a).encode("utf-8") for a in ordered]
         keys = [(a.doc, a.start, a.end) for a in ordered]
@@ -650,28 +659,48 @@ class Store:
             self._keys = keys
         self._blobs = blobs
 
-    def _apply(self, changed: Delta) -> None:
+    def _apply(self, changed: Delta, edits: list[Edit] | None = None) -> None:
+        """Edit the entries in place; with ``edits``, also list the same edits of the file's
+        bytes (each entry is a line break and its text: at its offset, the old entry's bytes
+        replaced by the new one's), headed by ``self._handed_head``."""
         keys, blobs = self._keys, self._blobs
         assert keys is not None
+        size = self._handed_size  # of the bytes as the edits so far leave them
         for key, a in changed.items():
             i = bisect_left(keys, key)
             present = i < len(keys) and keys[i] == key
             if a is None:
                 if present:
+                    if edits is not None:
+                        edits.append((self._offset(i, size), 1 + len(blobs[i]), b""))
+                        size -= 1 + len(blobs[i])
                     del keys[i]
                     del blobs[i]
                 continue
             blob = rendered(a).encode("utf-8")
+            if edits is not None:
+                old = 1 + len(blobs[i]) if present else 0
+                edits.append((self._offset(i, size), old, b"\n" + blob))
+                size += 1 + len(blob) - old
             if present:
                 blobs[i] = blob
             else:
                 keys.insert(i, key)
                 blobs.insert(i, blob)
 
+    def _offset(self, i: int, size: int) -> int:
+        """Where entry ``i`` (its line break first) starts in the bytes of the entries as they
+        stand (``size`` bytes, under ``self._handed_head``): counted from the nearer end."""
+        blobs = self._blobs
+        if i <= len(blobs) // 2:
+            return len(self._handed_head) + i + sum(map(len, islice(blobs, i)))
+        return size - (len(blobs) - i) - sum(map(len, islice(blobs, i, None)))
+
     def encode(self, annotations: Iterable[Annotation], changed: Delta | None = None) -> bytes:
         """The file's bytes. ``changed`` maps each key changed since the last call to its new
         annotation (None: removed); without it (or after a failure) the set is encoded in full.
         """
+        self._handed = None  # these bytes are not handed over as edits
         try:
             if changed is None or self._keys is None:
                 self._rebuild(annotations)
@@ -679,15 +708,40 @@ class Store:
                 self._apply(changed)
             head = header(self.annotator, self.corpus, self.extra).encode("utf-8")
         except (UnicodeError, RecursionError, TypeError, ValueError) as exc:
-            self._keys = None  # half applied: the next save starts over
-            raise StoreWriteError(
-                f"{shown_path(self.path)}: cannot save ({_unsaveable(exc)})"
-            ) from exc
-        if not self._blobs:
-            return head
+            raise self._unencodable(exc) from exc
+        return self._joined(head, self._blobs)
+
+    @staticmethod
+    def _joined(head: bytes, blobs: list[bytes]) -> bytes:
         # One join: joining the entries, then adding the header, built the 3 MB twice (measured
         # alone, with other allocations between saves: 4.3 ms against 0.3 ms).
-        return b"\n".join([head, *self._blobs])
+        return b"\n".join([head, *blobs]) if blobs else head
+
+    def _unencodable(self, exc: Exception) -> StoreWriteError:
+        self._keys = None  # half applied: the next save starts over
+        self._handed = None
+        return StoreWriteError(f"{shown_path(self.path)}: cannot save ({_unsaveable(exc)})")
+
+    def _edited(self, changed: Delta) -> Edited:
+        """The entries edited by ``changed``, as edits of the bytes last handed over (or, when
+        none can be trusted, as a whole). Keys must be in order (not after a failure)."""
+        base, self._handed = self._handed, None
+        try:
+            head = header(self.annotator, self.corpus, self.extra).encode("utf-8")
+            if base is not None and head != self._handed_head:
+                base = None
+            edits: list[Edit] | None = [] if base is not None else None
+            self._apply(changed, edits)
+        except (UnicodeError, RecursionError, TypeError, ValueError) as exc:
+            raise self._unencodable(exc) from exc
+        blobs = self._blobs
+        if edits is not None:
+            size = self._handed_size + sum(len(new) - old for _, old, new in edits)
+        else:
+            size = len(head) + len(blobs) + sum(map(len, blobs)) if blobs else len(head)
+        token = object()
+        self._handed, self._handed_head, self._handed_size = token, head, size
+        return Edited(base, token, size, edits or (), lambda: self._joined(head, blobs))
 
     def save(self, annotations: Iterable[Annotation], changed: Delta | None = None) -> None:
         """Replace the file with these annotations; StoreChanged if someone else changed it.
@@ -717,13 +771,14 @@ class Store:
         started = False
         try:
             if current_signature(self.path) == self.signature:
-                data = self.encode(annotations, changed)
+                data = self._edited(changed)
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 started = replacer.start(self.path, data)
         except Exception:  # StoreWriteError, OSError, or a bug: the writer's full save reports it
             pass
         if not started:
             self._keys = None  # the changes may be in the entries already: encode in full
+            self._handed = None
         return started
 
     def finish_save(self, replacer: Replacer) -> None:
@@ -731,6 +786,7 @@ class Store:
         try:
             signature = replacer.finish()
         except OSError as exc:
+            self._handed = None
             raise self._write_error(exc) from exc
         self.signature = signature
         self.writes += 1
