@@ -181,14 +181,16 @@ class _Helper:
         """Hand one write over; ``finish`` waits for it. HelperFailed if the helper is gone."""
         image, self._image = self._image, None  # until the shared memory holds the new bytes
         try:
-            if not (isinstance(data, Edited) and data.base is image and self._patch(data)):
+            if isinstance(data, Edited) and data.base is image and self._patch(data):
+                size = data.size  # _patch checked it against the edits of the bytes held
+            else:
                 content = whole(data)
-                self._reserve(len(content))[: len(content)] = content
+                size = len(content)
+                self._reserve(size)[:size] = content
                 self.copies += 1
-            size = data.size if isinstance(data, Edited) else len(data)
         except (OSError, ValueError) as exc:  # no memory for the shared buffer
             raise HelperFailed(f"cannot share the bytes with the helper ({exc})") from exc
-        if isinstance(data, Edited):
+        if isinstance(data, Edited) and size == data.size:
             self._image, self._image_size = data.token, size
         request = {"path": os.path.abspath(path), "size": size, "capacity": self._capacity}
         try:

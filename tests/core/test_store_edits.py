@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewer.core.replacer import Replacer
+from reviewer.core.replacer import Edited, Replacer
 from reviewer.core.store import Annotation, Store, dumps, sort_key
 from tests.core.test_replacer import up
 from tests.core.test_store import _annotation, ann
@@ -144,5 +144,27 @@ def test_a_helper_killed_after_edits_were_handed_over_leaves_the_whole_file_writ
         assert r.helper is None  # given up: this save and the next are written here
         assert f.read_bytes() == fresh(held)
         assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    finally:
+        r.close()
+
+
+def test_bytes_that_disagree_with_their_stated_size_are_written_whole_and_never_edited(
+    tmp_path: Path,
+):
+    """A stated size is only trusted where the edits of the bytes held prove it: a whole copy
+    writes the bytes ``whole`` gives (never a truncated or padded file), and edits are not
+    applied on top of bytes whose size was stated wrong."""
+    r = up(Replacer())
+    try:
+        f = tmp_path / "ana.toml"
+        first, second = object(), object()
+        r.replace(f, Edited(None, first, 99, (), lambda: b"abc"))
+        assert f.read_bytes() == b"abc"
+        r.replace(f, Edited(first, second, 4, ((3, 0, b"d"),), lambda: b"abcd"))
+        assert f.read_bytes() == b"abcd"
+        helper = r.helper
+        assert helper is not None and (helper.copies, helper.patches) == (2, 0)
+        r.replace(f, Edited(second, object(), 5, ((4, 0, b"e"),), lambda: b"abcde"))
+        assert f.read_bytes() == b"abcde" and (helper.copies, helper.patches) == (2, 1)
     finally:
         r.close()
