@@ -25,10 +25,10 @@ newer tags. A helper cannot promise that by checking its parent before renaming:
 die while the helper's rename is under way, and a rename can be held up in the kernel for as
 long as the scheduler likes (the kill test caught one that landed after the app was reaped).
 
-Nothing can be lost by it: the parent keeps every byte it hands over. If the helper cannot be
-started (no memfd on this system, no interpreter to run), dies, answers nonsense or does not
-answer within ``timeout`` seconds, it is stopped and this save and every later one are written
-in this process, exactly as before. A disk error in the helper (a full disk, a read-only folder)
+Nothing can be lost by it: the parent keeps what it hands over (bytes, or the entries an Edited
+joins into them). If the helper cannot be started (no memfd on this system, no interpreter to
+run), dies, answers nonsense or does not answer within ``timeout`` seconds, it is stopped and
+this save and every later one are written in this process, exactly as before. A disk error in the helper (a full disk, a read-only folder)
 comes back as the same OSError the parent would have met.
 """
 
