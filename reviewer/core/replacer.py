@@ -28,8 +28,9 @@ long as the scheduler likes (the kill test caught one that landed after the app 
 Nothing can be lost by it: the parent keeps what it hands over (bytes, or the entries an Edited
 joins into them). If the helper cannot be started (no memfd on this system, no interpreter to
 run), dies, answers nonsense or does not answer within ``timeout`` seconds, it is stopped and
-this save and every later one are written in this process, exactly as before. A disk error in the helper (a full disk, a read-only folder)
-comes back as the same OSError the parent would have met.
+this save and every later one are written in this process, exactly as before. A disk error in
+the helper (a full disk, a read-only folder) comes back as the same OSError the parent would
+have met.
 """
 
 from __future__ import annotations
