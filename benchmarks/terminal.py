@@ -128,17 +128,19 @@ def inode(path: Path) -> int:
         return -1
 
 
+def renamed_after(app: App, path: Path, key: str) -> float | None:
+    """Seconds from ``key`` to ``path`` replaced on disk (a new inode); None if it never is."""
+    before = inode(path)
+    t = app.keys(key)
+    end = wait_for(lambda: inode(path) != before, timeout=5, every=0.0005)
+    time.sleep(0.05)  # a reviewer's pace is far slower; keeps tags from coalescing
+    return None if end is None else end - t
+
+
 def renames(app: App, path: Path, tags: int) -> list[float]:
     """Seconds from each key (`c` and `s` in turn) to ``path`` replaced on disk, sorted."""
-    latencies: list[float] = []
-    for i in range(tags):
-        before = inode(path)
-        t = app.keys("c" if i % 2 == 0 else "s")
-        end = wait_for(lambda b=before: inode(path) != b, timeout=5, every=0.0005)
-        if end is not None:
-            latencies.append(end - t)
-        time.sleep(0.05)  # a reviewer's pace is far slower; keeps tags from coalescing
-    return sorted(latencies)
+    seen = (renamed_after(app, path, "c" if i % 2 == 0 else "s") for i in range(tags))
+    return sorted(t for t in seen if t is not None)
 
 
 def first_tags(app: App, path: Path, tags: int) -> list[float]:
@@ -151,12 +153,8 @@ def first_tags(app: App, path: Path, tags: int) -> list[float]:
         app.keys("n")
         wait_for(lambda s=screen: (now := pane()) != s and "Tagged " not in now, timeout=5)
         time.sleep(0.1)  # the move's frames drawn, the cursor file written
-        before = inode(path)
-        t = app.keys("c")
-        end = wait_for(lambda b=before: inode(path) != b, timeout=5, every=0.0005)
-        if end is not None:
-            latencies.append(end - t)
-        time.sleep(0.05)
+        if (t := renamed_after(app, path, "c")) is not None:
+            latencies.append(t)
     return sorted(latencies)
 
 
