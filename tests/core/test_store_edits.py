@@ -26,6 +26,24 @@ def replacer():
     r.close()
 
 
+@pytest.fixture
+def own():
+    """A replacer of this test's own: its helper's counts of copies and edits start at 0."""
+    r = up(Replacer())
+    yield r
+    r.close()
+
+
+def primed(f: Path, items) -> tuple[Store, dict]:
+    """A store that saved ``items`` to ``f`` and primed its entries, as the app's writer does
+    at open; and the annotations by key."""
+    store = Store(f, "ana", "c", extra={"team": "desk"})
+    held = {a.key: a for a in items}
+    store.save(list(held.values()))
+    store.prime(list(held.values()))
+    return store, held
+
+
 def fresh(held: dict) -> bytes:
     return dumps("ana", "c", sorted(held.values(), key=sort_key), {"team": "desk"}).encode()
 
@@ -56,10 +74,7 @@ def test_edits_of_the_shared_bytes_write_what_a_full_serialisation_gives(
     same helper between them (the shared memory then holds other bytes), full saves, and notes
     long enough to outgrow the shared memory: every file written is the set serialised afresh."""
     f = tmp_path_factory.mktemp("edits") / "ana.toml"
-    store = Store(f, "ana", "c", extra={"team": "desk"})
-    held = {a.key: a for a in items}
-    store.save(list(held.values()))
-    store.prime(list(held.values()))
+    store, held = primed(f, items)
     delta: dict = {}
     for i, what, how in changes:
         keys = sorted(held)
@@ -89,82 +104,64 @@ def test_edits_of_the_shared_bytes_write_what_a_full_serialisation_gives(
     assert f.read_bytes() == fresh(held)
 
 
-def test_after_the_first_save_only_the_changes_are_copied(tmp_path: Path):
+def test_after_the_first_save_only_the_changes_are_copied(tmp_path: Path, own: Replacer):
     """The optimisation itself: the first save through the helper copies the file whole, the
     next ones edit the shared bytes in place; a write of other bytes between costs one whole
     copy, after which edits resume."""
-    r = up(Replacer())
-    try:
-        f = tmp_path / "ana.toml"
-        store = Store(f, "ana", "c", extra={"team": "desk"})
-        held = {a.key: a for a in (ann(start=i, end=i + 1, quote=f"q{i}") for i in range(50))}
-        store.save(list(held.values()))
-        store.prime(list(held.values()))
-        helper = r.helper
-        assert helper is not None
-        counts = []
-        for i in range(6):
-            k = sorted(held)[i * 7]
-            held[k] = held[k].with_changes(label="supported", note=f"checked {i}")
-            fast_save(store, held, {k: held[k]}, r)
-            assert f.read_bytes() == fresh(held)
-            if i == 2:
-                r.replace(tmp_path / "other.toml", b"something else")
-            counts.append((helper.copies, helper.patches))
-        # copies: the first save; the "other" write and the save after it; patches: the rest.
-        assert counts == [(1, 0), (1, 1), (2, 2), (3, 2), (3, 3), (3, 4)]
-    finally:
-        r.close()
+    f = tmp_path / "ana.toml"
+    store, held = primed(f, (ann(start=i, end=i + 1, quote=f"q{i}") for i in range(50)))
+    helper = own.helper
+    assert helper is not None
+    counts = []
+    for i in range(6):
+        k = sorted(held)[i * 7]
+        held[k] = held[k].with_changes(label="supported", note=f"checked {i}")
+        fast_save(store, held, {k: held[k]}, own)
+        assert f.read_bytes() == fresh(held)
+        if i == 2:
+            own.replace(tmp_path / "other.toml", b"something else")
+        counts.append((helper.copies, helper.patches))
+    # copies: the first save; the "other" write and the save after it; patches: the rest.
+    assert counts == [(1, 0), (1, 1), (2, 2), (3, 2), (3, 3), (3, 4)]
 
 
 def test_a_helper_killed_after_edits_were_handed_over_leaves_the_whole_file_written_here(
-    tmp_path: Path,
+    tmp_path: Path, own: Replacer
 ):
     """The bytes handed over as edits exist whole only in the shared memory; if the helper dies
     before answering, the save is written in this process from the entries themselves."""
-    r = up(Replacer())
-    try:
-        f = tmp_path / "ana.toml"
-        store = Store(f, "ana", "c", extra={"team": "desk"})
-        held = {a.key: a for a in (ann(start=i, end=i + 1, quote=f"q{i}") for i in range(20))}
-        store.save(list(held.values()))
-        store.prime(list(held.values()))
-        k = sorted(held)[3]
-        held[k] = held[k].with_changes(label="supported")
-        fast_save(store, held, {k: held[k]}, r)  # the shared memory now holds the file
-        helper = r.helper
-        assert helper is not None and helper.patches == 0
-        k = sorted(held)[5]
-        held[k] = held[k].with_changes(label="contradicted", note="no")
-        os.kill(helper.proc.pid, signal.SIGSTOP)  # it never reads the request
-        assert store.start_save(list(held.values()), {k: held[k]}, r)
-        assert helper.patches == 1
-        os.kill(helper.proc.pid, signal.SIGKILL)
-        store.finish_save(r)
-        assert r.helper is None  # given up: this save and the next are written here
-        assert f.read_bytes() == fresh(held)
-        assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
-    finally:
-        r.close()
+    f = tmp_path / "ana.toml"
+    store, held = primed(f, (ann(start=i, end=i + 1, quote=f"q{i}") for i in range(20)))
+    k = sorted(held)[3]
+    held[k] = held[k].with_changes(label="supported")
+    fast_save(store, held, {k: held[k]}, own)  # the shared memory now holds the file
+    helper = own.helper
+    assert helper is not None and helper.patches == 0
+    k = sorted(held)[5]
+    held[k] = held[k].with_changes(label="contradicted", note="no")
+    os.kill(helper.proc.pid, signal.SIGSTOP)  # it never reads the request
+    assert store.start_save(list(held.values()), {k: held[k]}, own)
+    assert helper.patches == 1
+    os.kill(helper.proc.pid, signal.SIGKILL)
+    store.finish_save(own)
+    assert own.helper is None  # given up: this save and the next are written here
+    assert f.read_bytes() == fresh(held)
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_bytes_that_disagree_with_their_stated_size_are_written_whole_and_never_edited(
-    tmp_path: Path,
+    tmp_path: Path, own: Replacer
 ):
     """A stated size is only trusted where the edits of the bytes held prove it: a whole copy
     writes the bytes ``whole`` gives (never a truncated or padded file), and edits are not
     applied on top of bytes whose size was stated wrong."""
-    r = up(Replacer())
-    try:
-        f = tmp_path / "ana.toml"
-        first, second = object(), object()
-        r.replace(f, Edited(None, first, 99, (), lambda: b"abc"))
-        assert f.read_bytes() == b"abc"
-        r.replace(f, Edited(first, second, 4, ((3, 0, b"d"),), lambda: b"abcd"))
-        assert f.read_bytes() == b"abcd"
-        helper = r.helper
-        assert helper is not None and (helper.copies, helper.patches) == (2, 0)
-        r.replace(f, Edited(second, object(), 5, ((4, 0, b"e"),), lambda: b"abcde"))
-        assert f.read_bytes() == b"abcde" and (helper.copies, helper.patches) == (2, 1)
-    finally:
-        r.close()
+    f = tmp_path / "ana.toml"
+    first, second = object(), object()
+    own.replace(f, Edited(None, first, 99, (), lambda: b"abc"))
+    assert f.read_bytes() == b"abc"
+    own.replace(f, Edited(first, second, 4, ((3, 0, b"d"),), lambda: b"abcd"))
+    assert f.read_bytes() == b"abcd"
+    helper = own.helper
+    assert helper is not None and (helper.copies, helper.patches) == (2, 0)
+    own.replace(f, Edited(second, object(), 5, ((4, 0, b"e"),), lambda: b"abcde"))
+    assert f.read_bytes() == b"abcde" and (helper.copies, helper.patches) == (2, 1)
