@@ -1,0 +1,204 @@
+"""What each of the engine's checks costs in time and buys in quality.
+
+Run: .venv/bin/python benchmarks/ablation.py [--rounds 3] [--only NAME,NAME]
+
+Each variant switches off one family of checks (``VARIANTS``) by patching the engine in every
+process (``ablate_site/sitecustomize.py`` on PYTHONPATH, so the command's workers are patched
+too), then prints:
+- CPU time per claim, in one process, of the group index and of scoring (10k claims in groups of
+  10, and one dense group of 200 x 25), the best of two passes; variants are alternated round by
+  round, since this machine's speed drifts by half within an hour;
+- the quality figures of `wikibio.py` (NonFact AUC-PR), `frank.py` (partial Pearson, all) and
+  `news.py` (AP, all and seeds part), each running `reviewer suspects --json` as users do.
+
+It answers the question the speed targets raise (benchmarks/PROFILE.md): how much faster would an
+engine be that checks less, and what would it miss.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _no_slot_conflicts() -> None:
+    from reviewer.core import suspects
+
+    suspects._fact_sides = lambda g, uid: {}
+
+
+def _no_implied_alignments() -> None:
+    from reviewer.core.index import GroupIndex
+
+    def unit_alignments(self: GroupIndex, uid: int) -> list[list[tuple[int, int]]]:
+        return [self.aligned_facts(uid, k) for k in range(len(self.units[uid].facts))]
+
+    GroupIndex.unit_alignments = unit_alignments  # type: ignore[method-assign]
+
+
+def _no_paraphrase_checks() -> None:
+    from reviewer.core import suspects
+
+    suspects._aligned_conflicts = lambda *args: False
+    suspects._swapped_roles = lambda *args: None
+
+
+def _no_word_order() -> None:
+    from reviewer.core.index import GroupIndex
+
+    GroupIndex.__init__.__defaults__ = (False,)
+
+
+def _fewer_candidates() -> None:
+    from reviewer.core.index import GroupIndex
+
+    GroupIndex.candidates.__defaults__ = (8, 150)  # documents compared, postings walked
+
+
+VARIANTS: dict[str, tuple[str, list[Callable[[], None]]]] = {
+    "full": ("the engine as it ships", []),
+    "no-slot-conflicts": (
+        "no fact compared slot by slot (numbers, days, people in roles)",
+        [_no_slot_conflicts],
+    ),
+    "no-implied-alignments": (
+        "no slot aligned through another slot's shared value",
+        [_no_implied_alignments],
+    ),
+    "no-paraphrase-checks": (
+        "no names replaced in near-paraphrases, no swapped roles",
+        [_no_paraphrase_checks],
+    ),
+    "no-word-order": ("no adjacent word pairs", [_no_word_order]),
+    "fewer-candidates": (
+        "8 documents compared (not 24), 150 postings (not 400)",
+        [_fewer_candidates],
+    ),
+    "stripped": (
+        "all of: no slot conflicts, no paraphrase checks, no word order, fewer candidates",
+        [_no_slot_conflicts, _no_paraphrase_checks, _no_word_order, _fewer_candidates],
+    ),
+}
+
+
+def apply(names: str) -> None:
+    """Switch off the checks of each variant named (comma-separated)."""
+    for name in names.split(","):
+        for patch in VARIANTS[name][1]:
+            patch()
+
+
+def cpu_per_claim() -> dict[str, float]:
+    """CPU ms per claim of the index and of scoring, best of two passes, per corpus shape."""
+    from benchmarks.synthetic import make_corpus
+    from reviewer.core.corpus import load_corpus
+    from reviewer.core.index import GroupIndex
+    from reviewer.core.memory import collector_paused
+    from reviewer.core.suspects import _assess_unit
+
+    out = {}
+    for label, shape in (("groups", (40, 10, 25)), ("dense", (1, 200, 25))):
+        with tempfile.TemporaryDirectory() as tmp:
+            make_corpus(Path(tmp) / "c", *shape)
+            groups = list(load_corpus([Path(tmp) / "c"]).corpus.groups.values())
+        best = (float("inf"), float("inf"))
+        for _ in range(2):
+            with collector_paused():
+                t0 = time.process_time()
+                indexes = [GroupIndex(docs) for docs in groups]
+                t1 = time.process_time()
+                for g in indexes:
+                    for uid in range(len(g.units)):
+                        _assess_unit(g, uid, "")
+                t2 = time.process_time()
+            claims = sum(len(g.units) for g in indexes)
+            best = min(best, ((t1 - t0) / claims * 1e3, (t2 - t1) / claims * 1e3), key=sum)
+        out[f"{label} index"], out[f"{label} scoring"] = best
+    return out
+
+
+_ENGINE = re.compile(r"^reviewer engine\s+(.*)$", re.M)
+_NUMBER = re.compile(r"-?\d+\.\d+")
+
+
+def quality() -> dict[str, float]:
+    """The engine's line of each quality benchmark, run in this (patched) environment."""
+    found = {}
+    for script, picks in (
+        ("wikibio.py", {"wikibio NonFact": 0}),
+        ("frank.py", {"FRANK Pearson": 0}),
+        ("news.py", {"news AP": 0, "news seeds AP": 4}),
+    ):
+        text = subprocess.run(
+            [sys.executable, str(ROOT / "benchmarks" / script)],
+            capture_output=True, text=True, check=True, cwd=ROOT,
+        ).stdout  # fmt: skip
+        line = _ENGINE.search(text)
+        if line is None:
+            sys.exit(f"ablation.py: {script} printed no engine line")
+        numbers = [float(x) for x in _NUMBER.findall(line.group(1))]
+        for name, at in picks.items():
+            found[name] = numbers[at]
+    return found
+
+
+def run_variant(name: str, with_quality: bool) -> dict[str, float]:
+    env = dict(os.environ, REVIEWER_ABLATE=name)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(ROOT / "benchmarks" / "ablate_site"), *filter(None, [env.get("PYTHONPATH")])]
+    )
+    args = [sys.executable, __file__, "--measure"] + (["--quality"] if with_quality else [])
+    out = subprocess.run(args, env=env, capture_output=True, text=True, check=True).stdout
+    return json.loads(out.splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--only", default=",".join(VARIANTS))
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--quality", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:  # a child: the patches are in place (sitecustomize)
+        result = cpu_per_claim()
+        if args.quality:
+            result |= quality()
+        print(json.dumps(result))
+        return
+    names = args.only.split(",")
+    for name in names:
+        if name not in VARIANTS:
+            sys.exit(f"ablation.py: no variant {name!r} (known: {', '.join(VARIANTS)})")
+        print(f"{name:<22} {VARIANTS[name][0]}")
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in names}
+    for r in range(args.rounds):
+        for name in names:
+            runs[name].append(run_variant(name, with_quality=r == 0))
+            print(f"round {r + 1}: {name:<22} {runs[name][-1]}", file=sys.stderr, flush=True)
+    keys = list(runs[names[0]][0])
+    cpu = [k for k in keys if k.endswith(("index", "scoring"))]
+    print(f"\nCPU ms per claim, median of {args.rounds} alternated rounds (best of 2 passes each);")
+    print("quality from the first round (the engine is deterministic)")
+    print(f"{'variant':<22}" + "".join(f"{k:>16}" for k in keys))
+    for name in names:
+        cells = [
+            statistics.median(run[k] for run in runs[name]) if k in cpu else runs[name][0][k]
+            for k in keys
+        ]
+        print(f"{name:<22}" + "".join(f"{c:>16.3f}" for c in cells))
+
+
+if __name__ == "__main__":
+    main()
