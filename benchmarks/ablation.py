@@ -28,15 +28,34 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+def _replace(owner: object, name: str, value: object) -> None:
+    """Set ``owner.name``, which must exist: a renamed function would otherwise be patched in
+    name only, and the "variant" would measure the full engine."""
+    if not hasattr(owner, name):
+        raise SystemExit(f"ablation.py: {owner!r} has no {name}: update the variant")
+    setattr(owner, name, value)
+
+
+def _defaults(function: Any, expected: tuple[object, ...], value: tuple[object, ...]) -> None:
+    """Replace a function's default arguments, which must still be ``expected``."""
+    if function.__defaults__ != expected:
+        raise SystemExit(
+            f"ablation.py: {function.__qualname__} defaults are {function.__defaults__}, "
+            f"not {expected}: update the variant"
+        )
+    function.__defaults__ = value
+
+
 def _no_slot_conflicts() -> None:
     from reviewer.core import suspects
 
-    suspects._fact_sides = lambda g, uid: {}
+    _replace(suspects, "_fact_sides", lambda g, uid: {})
 
 
 def _no_implied_alignments() -> None:
@@ -45,26 +64,27 @@ def _no_implied_alignments() -> None:
     def unit_alignments(self: GroupIndex, uid: int) -> list[list[tuple[int, int]]]:
         return [self.aligned_facts(uid, k) for k in range(len(self.units[uid].facts))]
 
-    GroupIndex.unit_alignments = unit_alignments  # type: ignore[method-assign]
+    _replace(GroupIndex, "unit_alignments", unit_alignments)
 
 
 def _no_paraphrase_checks() -> None:
     from reviewer.core import suspects
 
-    suspects._aligned_conflicts = lambda *args: False
-    suspects._swapped_roles = lambda *args: None
+    _replace(suspects, "_aligned_conflicts", lambda *args: False)
+    _replace(suspects, "_swapped_roles", lambda *args: None)
 
 
 def _no_word_order() -> None:
     from reviewer.core.index import GroupIndex
 
-    GroupIndex.__init__.__defaults__ = (False,)
+    _defaults(GroupIndex.__init__, (True,), (False,))
 
 
 def _fewer_candidates() -> None:
-    from reviewer.core.index import GroupIndex
+    from reviewer.core.index import MAX_CANDIDATES, POSTING_BUDGET, GroupIndex
 
-    GroupIndex.candidates.__defaults__ = (8, 150)  # documents compared, postings walked
+    # documents compared, postings walked
+    _defaults(GroupIndex.candidates, (MAX_CANDIDATES, POSTING_BUDGET), (8, 150))
 
 
 VARIANTS: dict[str, tuple[str, list[Callable[[], None]]]] = {
@@ -93,11 +113,15 @@ VARIANTS: dict[str, tuple[str, list[Callable[[], None]]]] = {
 }
 
 
+APPLIED: list[str] = []  # what ``apply`` switched off in this process
+
+
 def apply(names: str) -> None:
     """Switch off the checks of each variant named (comma-separated)."""
     for name in names.split(","):
         for patch in VARIANTS[name][1]:
             patch()
+        APPLIED.append(name)
 
 
 def cpu_per_claim() -> dict[str, float]:
@@ -141,11 +165,13 @@ def quality() -> dict[str, float]:
         ("frank.py", {"FRANK Pearson": 0}),
         ("news.py", {"news AP": 0, "news seeds AP": 4}),
     ):
-        text = subprocess.run(
+        done = subprocess.run(
             [sys.executable, str(ROOT / "benchmarks" / script)],
-            capture_output=True, text=True, check=True, cwd=ROOT,
-        ).stdout  # fmt: skip
-        line = _ENGINE.search(text)
+            capture_output=True, text=True, cwd=ROOT,
+        )  # fmt: skip
+        if done.returncode:
+            sys.exit(f"ablation.py: {script} failed: {_last_line(done.stderr)}")
+        line = _ENGINE.search(done.stdout)
         if line is None:
             sys.exit(f"ablation.py: {script} printed no engine line")
         numbers = [float(x) for x in _NUMBER.findall(line.group(1))]
@@ -154,14 +180,28 @@ def quality() -> dict[str, float]:
     return found
 
 
+def _applied_in_site() -> list[str]:
+    """The variants sitecustomize applied (it imports this file as ``benchmarks.ablation``,
+    another module object than the ``__main__`` running)."""
+    site = sys.modules.get("benchmarks.ablation")
+    return list(site.APPLIED) if site is not None else []
+
+
 def run_variant(name: str, with_quality: bool) -> dict[str, float]:
     env = dict(os.environ, REVIEWER_ABLATE=name)
     env["PYTHONPATH"] = os.pathsep.join(
         [str(ROOT / "benchmarks" / "ablate_site"), *filter(None, [env.get("PYTHONPATH")])]
     )
     args = [sys.executable, __file__, "--measure"] + (["--quality"] if with_quality else [])
-    out = subprocess.run(args, env=env, capture_output=True, text=True, check=True).stdout
-    return json.loads(out.splitlines()[-1])
+    done = subprocess.run(args, env=env, capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"ablation.py: variant {name} failed: {_last_line(done.stderr)}")
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def _last_line(text: str) -> str:
+    """What a failed child said last (its error, not the whole traceback)."""
+    return (text.strip().splitlines() or ["no message"])[-1]
 
 
 def main() -> None:
@@ -172,6 +212,9 @@ def main() -> None:
     parser.add_argument("--quality", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:  # a child: the patches are in place (sitecustomize)
+        # Python reports a failing sitecustomize on stderr and runs on: check it did its work.
+        if _applied_in_site() != os.environ.get("REVIEWER_ABLATE", "").split(","):
+            sys.exit(f"ablation.py: {os.environ.get('REVIEWER_ABLATE')}: not applied")
         result = cpu_per_claim()
         if args.quality:
             result |= quality()
