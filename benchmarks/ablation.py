@@ -220,10 +220,13 @@ def main() -> None:
             result |= quality()
         print(json.dumps(result))
         return
+    if args.rounds < 1:
+        sys.exit(f"ablation.py: --rounds {args.rounds}: at least one round is needed")
     names = args.only.split(",")
+    unknown = [name for name in names if name not in VARIANTS]
+    if unknown:
+        sys.exit(f"ablation.py: no variant {unknown[0]!r} (known: {', '.join(VARIANTS)})")
     for name in names:
-        if name not in VARIANTS:
-            sys.exit(f"ablation.py: no variant {name!r} (known: {', '.join(VARIANTS)})")
         print(f"{name:<22} {VARIANTS[name][0]}")
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in names}
     for r in range(args.rounds):
